@@ -1,0 +1,172 @@
+//! The result of an assessment, with its explanation, as one typed value.
+//!
+//! JSON, text, Markdown and HTML are all renderings of this value; nothing a reader sees
+//! is computed anywhere else. The JSON shape is the contract's `assess --format json`
+//! (extended, never changed).
+
+use crate::ids::{Engagement, Origin, RoleId, Verdict};
+use crate::points::Points;
+use serde::Serialize;
+
+/// The current JSON schema version.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A complete assessment.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Assessment {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The company, as the engine classified it.
+    pub company: CompanySummary,
+    /// Every sign taken into account, once each.
+    pub signs: Vec<SignHit>,
+    /// One need per seat, highest score first.
+    pub needs: Vec<Need>,
+    /// The highest-scoring seat to fill now, if any.
+    pub primary: Option<RoleId>,
+    /// The sequence in which to fill the needed seats.
+    pub roadmap: Vec<Step>,
+    /// The COO archetypes ranked, whenever a COO is recommended.
+    pub coo_archetype: Option<ArchetypeRanking>,
+    /// The knowledge base that produced this result.
+    pub method: Method,
+}
+
+/// The knowledge base behind a result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Method {
+    /// KB name.
+    pub kb_name: String,
+    /// KB version.
+    pub kb_version: String,
+}
+
+/// The company, as classified.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CompanySummary {
+    /// Name, when given.
+    pub name: Option<String>,
+    /// Headcount.
+    pub employees: u32,
+    /// Revenue, when given.
+    pub annual_revenue_usd: Option<f64>,
+    /// Size band id.
+    pub size_band: String,
+    /// Revenue band id, or `unknown`.
+    pub revenue_band: String,
+}
+
+/// A sign taken into account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignHit {
+    /// Sign id.
+    pub id: String,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The phrase that triggered it (narrative), or the event that implied it.
+    pub evidence: Option<String>,
+}
+
+/// The need for one seat.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Need {
+    /// The seat.
+    pub role: RoleId,
+    /// 0–100; exactly the sum of `evidence[].contribution`.
+    pub score: Points,
+    /// The advice.
+    pub verdict: Verdict,
+    /// How to engage the seat; `None` unless `hire_now` or `plan_next`.
+    pub engagement: Option<Engagement>,
+    /// Every contribution to the score, in the order they were added.
+    pub evidence: Vec<Evidence>,
+    /// The rule that gave the verdict.
+    pub verdict_reason: Reason,
+    /// The rule that gave the engagement.
+    pub engagement_reason: Option<Reason>,
+}
+
+/// What kind of knowledge-base entry an evidence line comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// A sign.
+    Sign,
+    /// An event.
+    Event,
+    /// A context factor.
+    Context,
+    /// The score bound (floor or cap).
+    Bound,
+}
+
+/// One line of a need's arithmetic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The KB id: a sign, event or factor id, or `bound.cap` / `bound.floor`.
+    pub factor: String,
+    /// What kind of entry it is.
+    pub kind: EvidenceKind,
+    /// Points added (may be negative).
+    pub contribution: Points,
+    /// The article (or `nextseat`) behind the entry.
+    pub source: String,
+    /// The entry's label.
+    pub label: String,
+    /// How the sign was found, for sign lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+}
+
+/// The rule behind a decision, in words, with its KB entry and source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// The KB entry (`verdicts[0]`, `layering`, `engagement.lean_budget`…).
+    pub rule: String,
+    /// The explanation.
+    pub text: String,
+    /// The article (or `nextseat`).
+    pub source: String,
+}
+
+/// One step of the roadmap.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// 1-based.
+    pub step: u32,
+    /// The seat.
+    pub role: RoleId,
+    /// How to engage it.
+    pub engagement: Engagement,
+    /// `now`, or the condition in words.
+    pub trigger: String,
+    /// Why this seat, at this point.
+    pub reason: String,
+}
+
+/// The COO archetypes, ranked.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArchetypeRanking {
+    /// The best-fitting archetype id.
+    pub best: String,
+    /// All archetypes, best first.
+    pub ranked: Vec<ArchetypeScore>,
+}
+
+/// One archetype's fit.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArchetypeScore {
+    /// Archetype id.
+    pub archetype: String,
+    /// 0–100: the sum of the rules that held, capped.
+    pub score: Points,
+    /// The reasons of the rules that held.
+    pub reasons: Vec<String>,
+}
+
+impl Assessment {
+    /// The need for `role`.
+    pub fn need(&self, role: RoleId) -> Option<&Need> {
+        self.needs.iter().find(|n| n.role == role)
+    }
+}

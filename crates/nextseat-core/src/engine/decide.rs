@@ -1,0 +1,159 @@
+//! Verdicts and engagements.
+//!
+//! A verdict comes from the KB's verdict band for the score, except that a seat already
+//! on the team is `already_filled`, and that the layering rule (article 000: start with
+//! one fractional executive, layer in the next as you grow) holds extra executive
+//! `hire_now`s back to `plan_next`. Every decision records the rule that made it.
+
+use crate::assessment::{Need, Reason};
+use crate::condition::Facts;
+use crate::ids::{Engagement, RoleId, Verdict};
+use crate::kb::KnowledgeBase;
+
+fn band_text(min: f64, below: Option<f64>) -> String {
+    match below {
+        Some(b) => format!("{min}–{b}"),
+        None => format!("{min} and above"),
+    }
+}
+
+/// Sets each need's verdict and its reason.
+pub fn verdicts(kb: &KnowledgeBase, needs: &mut [Need], facts: &Facts<'_>) {
+    for need in needs.iter_mut() {
+        if facts.current_roles.contains(&need.role) {
+            need.verdict = Verdict::AlreadyFilled;
+            need.verdict_reason = Reason {
+                rule: "leadership.current_roles".into(),
+                text: format!(
+                    "The {} seat is already on the team.",
+                    kb.role(need.role).short_name
+                ),
+                source: crate::kb::OWN_CHOICE.into(),
+            };
+            continue;
+        }
+        let (i, band) = kb
+            .verdicts
+            .iter()
+            .enumerate()
+            .find(|(_, b)| {
+                let s = need.score.as_f64();
+                s >= b.min && b.below.is_none_or(|x| s < x)
+            })
+            .unwrap_or((0, &kb.verdicts[0]));
+        need.verdict = band.verdict;
+        need.verdict_reason = Reason {
+            rule: format!("verdicts[{i}]"),
+            text: format!(
+                "Score {} is in the {} band ({}): {}",
+                need.score,
+                band.verdict,
+                band_text(band.min, band.below),
+                band.why
+            ),
+            source: band.source.clone(),
+        };
+    }
+
+    let layering = &kb.layering;
+    if !layering.when_any.iter().any(|c| c.holds(facts)) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..needs.len())
+        .filter(|&i| needs[i].verdict == Verdict::HireNow && kb.role(needs[i].role).executive)
+        .collect();
+    order.sort_by(|&a, &b| {
+        needs[b]
+            .score
+            .cmp(&needs[a].score)
+            .then(needs[a].role.seat_index().cmp(&needs[b].role.seat_index()))
+    });
+    let keep = layering.max_executive_hire_now as usize;
+    let first = order
+        .first()
+        .map(|&i| kb.role(needs[i].role).short_name.clone());
+    for &i in order.iter().skip(keep) {
+        let n = &mut needs[i];
+        n.verdict = Verdict::PlanNext;
+        n.verdict_reason = Reason {
+            rule: "layering".into(),
+            text: format!(
+                "Score {} would mean hire now, but {} Start with the {} and layer this seat in next.",
+                n.score,
+                layering.why,
+                first.clone().unwrap_or_default()
+            ),
+            source: layering.source.clone(),
+        };
+    }
+}
+
+/// Sets the engagement of every `hire_now` / `plan_next` need, and its reason.
+pub fn engagements(kb: &KnowledgeBase, needs: &mut [Need], facts: &Facts<'_>) {
+    let rules = &kb.engagement;
+    for need in needs.iter_mut() {
+        if !matches!(need.verdict, Verdict::HireNow | Verdict::PlanNext) {
+            need.engagement = None;
+            need.engagement_reason = None;
+            continue;
+        }
+        let (engagement, rule, text, source) = if need.role == RoleId::Implementer
+            || !kb.role(need.role).executive
+        {
+            (
+                Engagement::Staff,
+                "engagement.implementer".to_string(),
+                rules.implementer.why.clone(),
+                rules.implementer.source.clone(),
+            )
+        } else if facts.employees < rules.small_company.below_employees {
+            (
+                Engagement::Fractional,
+                "engagement.small_company".to_string(),
+                format!(
+                    "{} employees is below {}: {}",
+                    facts.employees, rules.small_company.below_employees, rules.small_company.why
+                ),
+                rules.small_company.source.clone(),
+            )
+        } else {
+            let base = match facts.annual_revenue_usd {
+                Some(revenue) => {
+                    let (i, band) = kb
+                        .revenue_bands
+                        .iter()
+                        .enumerate()
+                        .find(|(_, b)| revenue >= b.min && b.below.is_none_or(|x| revenue < x))
+                        .unwrap_or((0, &kb.revenue_bands[0]));
+                    (
+                        band.engagement,
+                        format!("revenue_bands[{i}]"),
+                        format!("{}: {}", band.label, band.why),
+                        band.source.clone(),
+                    )
+                }
+                None => (
+                    rules.unknown_revenue.engagement,
+                    "engagement.unknown_revenue".to_string(),
+                    rules.unknown_revenue.why.clone(),
+                    rules.unknown_revenue.source.clone(),
+                ),
+            };
+            if base.0 == Engagement::FullTime && facts.budget == crate::ids::Budget::Lean {
+                (
+                    rules.lean_budget.engagement,
+                    "engagement.lean_budget".to_string(),
+                    format!(
+                        "{} Full time would fit, but the budget is lean: {}",
+                        base.2, rules.lean_budget.why
+                    ),
+                    rules.lean_budget.source.clone(),
+                )
+            } else {
+                base
+            }
+        };
+        need.engagement = Some(engagement);
+        need.engagement_reason = Some(Reason { rule, text, source });
+    }
+}

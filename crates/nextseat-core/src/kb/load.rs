@@ -1,0 +1,175 @@
+//! Structural loading: TOML syntax, section names and each entry's shape.
+//!
+//! The document is parsed once into toml's spanned tree, and every entry of every
+//! section is deserialised on its own, so one malformed sign does not hide a malformed
+//! archetype further down: every problem is reported, each with its position.
+
+use super::*;
+use crate::diag::{Diagnostic, Diagnostics, closest};
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+const SECTIONS: &[&str] = &[
+    "meta",
+    "sources",
+    "roles",
+    "skills",
+    "signs",
+    "events",
+    "factors",
+    "scoring",
+    "verdicts",
+    "size_bands",
+    "revenue_bands",
+    "engagement",
+    "layering",
+    "roadmap",
+    "archetypes",
+];
+
+struct Loader<'s, 'i> {
+    src: &'s str,
+    root: &'s Spanned<DeTable<'i>>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'s, 'i> Loader<'s, 'i> {
+    fn entry<T: DeserializeOwned>(&mut self, key: &str, v: &Spanned<DeValue<'i>>) -> Option<T> {
+        match T::deserialize(ValueDeserializer::from(v.clone())) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let span = e.span().or_else(|| Some(v.span()));
+                let msg = crate::diag::humanise(e.message());
+                self.diags
+                    .push(Diagnostic::new(key, msg).at_span(self.src, span));
+                None
+            }
+        }
+    }
+
+    fn table<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        match self.root.get_ref().get(key) {
+            Some(v) => self.entry(key, v),
+            None => {
+                self.diags.push(
+                    Diagnostic::new(key, format!("missing section [{key}]"))
+                        .at_span(self.src, Some(0..0)),
+                );
+                None
+            }
+        }
+    }
+
+    fn list<T: DeserializeOwned>(&mut self, key: &str) -> Vec<T> {
+        let Some(v) = self.root.get_ref().get(key) else {
+            self.diags.push(
+                Diagnostic::new(key, format!("missing section [[{key}]]"))
+                    .at_span(self.src, Some(0..0)),
+            );
+            return Vec::new();
+        };
+        let Some(items) = v.get_ref().as_array() else {
+            self.diags.push(
+                Diagnostic::new(key, format!("expected an array of tables [[{key}]]"))
+                    .at_span(self.src, Some(v.span())),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            if let Some(t) = self.entry(&format!("{key}[{i}]"), item) {
+                out.push(t);
+            }
+        }
+        out
+    }
+}
+
+pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
+    if src.trim().is_empty() {
+        return Err(Diagnostics(vec![Diagnostic::new(
+            "",
+            "the knowledge base is empty",
+        )]));
+    }
+    let (root, errors) = DeTable::parse_recoverable(src);
+    if !errors.is_empty() {
+        return Err(Diagnostics(
+            errors
+                .iter()
+                .map(|e| {
+                    Diagnostic::new("", format!("TOML syntax: {}", e.message().trim()))
+                        .at_span(src, e.span())
+                })
+                .collect(),
+        ));
+    }
+    let mut l = Loader {
+        src,
+        root: &root,
+        diags: Vec::new(),
+    };
+    for (k, v) in root.get_ref().iter() {
+        let name: &str = k.get_ref();
+        if !SECTIONS.contains(&name) {
+            l.diags.push(
+                Diagnostic::new(name, "unknown section")
+                    .at_span(src, Some(k.span()))
+                    .suggest(closest(name, SECTIONS.iter().copied())),
+            );
+        }
+        let _ = v;
+    }
+    let meta = l.table::<Meta>("meta");
+    let sources = l.list::<Source>("sources");
+    let roles = l.list::<Role>("roles");
+    let skills = l.list::<Skill>("skills");
+    let signs = l.list::<Sign>("signs");
+    let events = l.list::<Event>("events");
+    let factors = l.list::<Factor>("factors");
+    let scoring = l.table::<Scoring>("scoring");
+    let verdicts = l.list::<VerdictBand>("verdicts");
+    let size_bands = l.list::<SizeBand>("size_bands");
+    let revenue_bands = l.list::<RevenueBand>("revenue_bands");
+    let engagement = l.table::<EngagementRules>("engagement");
+    let layering = l.table::<Layering>("layering");
+    let roadmap = l.table::<RoadmapRules>("roadmap");
+    let archetypes = l.list::<Archetype>("archetypes");
+
+    let (Some(meta), Some(scoring), Some(engagement), Some(layering), Some(roadmap), true) = (
+        meta,
+        scoring,
+        engagement,
+        layering,
+        roadmap,
+        l.diags.is_empty(),
+    ) else {
+        l.diags.sort_by_key(|d| d.position);
+        return Err(Diagnostics(l.diags));
+    };
+    let kb = KnowledgeBase {
+        meta,
+        sources,
+        roles,
+        skills,
+        signs,
+        events,
+        factors,
+        scoring,
+        verdicts,
+        size_bands,
+        revenue_bands,
+        engagement,
+        layering,
+        roadmap,
+        archetypes,
+    };
+    let mut diags = super::validate::validate(&kb, src, &root);
+    if diags.is_empty() {
+        Ok(kb)
+    } else {
+        diags.sort_by_key(|d| d.position);
+        Err(Diagnostics(diags))
+    }
+}

@@ -1,0 +1,350 @@
+//! The company profile: the contract's input, parsed from TOML or JSON and validated
+//! against a knowledge base.
+//!
+//! Parsing happens in two steps. serde checks the shape (unknown keys, wrong types,
+//! enumerated values) and reports the first such problem with its position. Then every
+//! value the knowledge base decides about (sign and event ids, ranges) is checked and
+//! *every* problem is reported, each located in the source text and, for an unknown id,
+//! with the closest valid one.
+
+use crate::diag::{Diagnostic, Diagnostics, Position, closest, humanise};
+use crate::ids::{Budget, Growth, Intensity, Market, RoleId};
+use crate::kb::KnowledgeBase;
+use crate::locate::{json_position, parse_path, toml_position};
+use serde::{Deserialize, Serialize};
+
+/// The format of a profile text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// TOML.
+    Toml,
+    /// JSON.
+    Json,
+}
+
+/// The `[company]` table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Company {
+    /// Company name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Annual revenue in USD (>= 0).
+    #[serde(default)]
+    pub annual_revenue_usd: Option<f64>,
+    /// Headcount (>= 1). Required.
+    pub employees: i64,
+    /// Industry, free text.
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// Operational intensity.
+    #[serde(default)]
+    pub operational_intensity: Intensity,
+    /// Market.
+    #[serde(default)]
+    pub market: Market,
+    /// Growth.
+    #[serde(default)]
+    pub growth: Growth,
+}
+
+fn default_roles() -> Vec<RoleId> {
+    vec![RoleId::Ceo]
+}
+
+/// The `[leadership]` table.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Leadership {
+    /// Roles already on the team.
+    #[serde(default = "default_roles")]
+    pub current_roles: Vec<RoleId>,
+    /// CEO experience in years (>= 0).
+    #[serde(default)]
+    pub ceo_experience_years: Option<i64>,
+    /// CEO strengths, free tags.
+    #[serde(default)]
+    pub ceo_strengths: Vec<String>,
+    /// CEO gaps, free tags.
+    #[serde(default)]
+    pub ceo_gaps: Vec<String>,
+    /// Succession plan.
+    #[serde(default)]
+    pub ceo_plans_to_step_down: bool,
+    /// A key executive may leave for a competitor.
+    #[serde(default)]
+    pub retain_key_executive: bool,
+}
+
+impl Default for Leadership {
+    fn default() -> Self {
+        Leadership {
+            current_roles: default_roles(),
+            ceo_experience_years: None,
+            ceo_strengths: Vec::new(),
+            ceo_gaps: Vec::new(),
+            ceo_plans_to_step_down: false,
+            retain_key_executive: false,
+        }
+    }
+}
+
+/// The `[situation]` table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Situation {
+    /// Declared sign ids.
+    #[serde(default)]
+    pub signs: Vec<String>,
+    /// Declared event ids.
+    #[serde(default)]
+    pub events: Vec<String>,
+    /// Budget.
+    #[serde(default)]
+    pub budget: Budget,
+    /// The founder's own words.
+    #[serde(default)]
+    pub narrative: Option<String>,
+}
+
+/// The `[objectives]` table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objectives {
+    /// Short-term objectives.
+    #[serde(default)]
+    pub short_term: Vec<String>,
+    /// Long-term objectives.
+    #[serde(default)]
+    pub long_term: Vec<String>,
+}
+
+/// A company profile, as the contract describes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Company facts.
+    pub company: Company,
+    /// The leadership team.
+    #[serde(default)]
+    pub leadership: Leadership,
+    /// Signs, events, budget, narrative.
+    #[serde(default)]
+    pub situation: Situation,
+    /// Objectives.
+    #[serde(default)]
+    pub objectives: Objectives,
+}
+
+/// Longest accepted free text (name, industry, a tag, an objective, a narrative).
+pub const MAX_TEXT: usize = 20_000;
+
+impl Profile {
+    /// Parses and validates a profile text.
+    pub fn parse(src: &str, format: Format, kb: &KnowledgeBase) -> Result<Profile, Diagnostics> {
+        if src.trim().is_empty() {
+            return Err(Diagnostics(vec![Diagnostic::new(
+                "",
+                "the profile is empty: it needs at least [company] with employees",
+            )]));
+        }
+        let parsed: Result<Profile, Diagnostic> = match format {
+            Format::Toml => toml::from_str(src)
+                .map_err(|e| Diagnostic::new("", humanise(e.message())).at_span(src, e.span())),
+            Format::Json => serde_json::from_str(src).map_err(|e| {
+                let pos = (e.line() > 0).then(|| Position {
+                    line: e.line(),
+                    column: e.column().max(1),
+                });
+                let msg = e.to_string();
+                let msg = match msg.rfind(" at line ") {
+                    Some(i) => msg[..i].to_string(),
+                    None => msg,
+                };
+                Diagnostic::new("", humanise(&msg)).at(pos)
+            }),
+        };
+        let profile = parsed.map_err(|d| Diagnostics(vec![d]))?;
+        let diags = profile.validate(kb);
+        let located = diags
+            .into_iter()
+            .map(|(d, value)| {
+                let path = parse_path(&d.key);
+                let pos = match format {
+                    Format::Toml => toml_position(src, &path),
+                    Format::Json => json_position(src, &path, value.as_deref()),
+                };
+                d.at(pos)
+            })
+            .collect();
+        Diagnostics::check(located)?;
+        Ok(profile)
+    }
+
+    /// Checks the values the knowledge base decides about. Each problem comes with the
+    /// offending string value when there is one (used to locate it in JSON).
+    pub fn validate(&self, kb: &KnowledgeBase) -> Vec<(Diagnostic, Option<String>)> {
+        let mut out = Vec::new();
+        let c = &self.company;
+        if c.employees < 1 {
+            out.push((
+                Diagnostic::new(
+                    "company.employees",
+                    format!("must be a whole number of at least 1 (got {})", c.employees),
+                ),
+                None,
+            ));
+        } else if c.employees > i64::from(u32::MAX) {
+            out.push((Diagnostic::new("company.employees", "is too large"), None));
+        }
+        if let Some(r) = c.annual_revenue_usd
+            && !(r.is_finite() && (0.0..1e15).contains(&r))
+        {
+            out.push((
+                Diagnostic::new(
+                    "company.annual_revenue_usd",
+                    format!("must be a number of dollars, 0 or more (got {r})"),
+                ),
+                None,
+            ));
+        }
+        if let Some(y) = self.leadership.ceo_experience_years
+            && !(0..=100).contains(&y)
+        {
+            out.push((
+                Diagnostic::new(
+                    "leadership.ceo_experience_years",
+                    format!("must be between 0 and 100 (got {y})"),
+                ),
+                None,
+            ));
+        }
+        let sign_ids: Vec<&str> = kb.signs.iter().map(|s| s.id.as_str()).collect();
+        for (i, s) in self.situation.signs.iter().enumerate() {
+            if kb.sign(s).is_none() {
+                out.push((
+                    Diagnostic::new(
+                        format!("situation.signs[{i}]"),
+                        format!("unknown sign id \"{s}\""),
+                    )
+                    .suggest(closest(s, sign_ids.iter().copied())),
+                    Some(s.clone()),
+                ));
+            }
+        }
+        let event_ids: Vec<&str> = kb.events.iter().map(|e| e.id.as_str()).collect();
+        for (i, e) in self.situation.events.iter().enumerate() {
+            if kb.event(e).is_none() {
+                out.push((
+                    Diagnostic::new(
+                        format!("situation.events[{i}]"),
+                        format!("unknown event id \"{e}\""),
+                    )
+                    .suggest(closest(e, event_ids.iter().copied())),
+                    Some(e.clone()),
+                ));
+            }
+        }
+        let mut texts: Vec<(String, &str)> = Vec::new();
+        if let Some(n) = &c.name {
+            texts.push(("company.name".into(), n));
+        }
+        if let Some(n) = &c.industry {
+            texts.push(("company.industry".into(), n));
+        }
+        if let Some(n) = &self.situation.narrative {
+            texts.push(("situation.narrative".into(), n));
+        }
+        for (k, list) in [
+            ("leadership.ceo_strengths", &self.leadership.ceo_strengths),
+            ("leadership.ceo_gaps", &self.leadership.ceo_gaps),
+            ("objectives.short_term", &self.objectives.short_term),
+            ("objectives.long_term", &self.objectives.long_term),
+        ] {
+            for (i, t) in list.iter().enumerate() {
+                texts.push((format!("{k}[{i}]"), t));
+            }
+        }
+        for (k, t) in texts {
+            if t.len() > MAX_TEXT {
+                out.push((
+                    Diagnostic::new(k, format!("is longer than {MAX_TEXT} bytes")),
+                    None,
+                ));
+            } else if t
+                .chars()
+                .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+            {
+                out.push((Diagnostic::new(k, "contains control characters"), None));
+            }
+        }
+        out
+    }
+
+    /// Headcount as validated (at least 1).
+    pub fn employees(&self) -> u32 {
+        u32::try_from(self.company.employees.max(1)).unwrap_or(u32::MAX)
+    }
+
+    /// A minimal valid profile with this headcount (used by tests and examples).
+    pub fn with_employees(employees: i64) -> Profile {
+        Profile {
+            company: Company {
+                employees,
+                ..Company::default()
+            },
+            leadership: Leadership::default(),
+            situation: Situation::default(),
+            objectives: Objectives::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kb() -> KnowledgeBase {
+        KnowledgeBase::default_kb()
+    }
+
+    #[test]
+    fn minimal_toml_profile_takes_defaults() {
+        let p = Profile::parse("[company]\nemployees = 12\n", Format::Toml, &kb()).expect("valid");
+        assert_eq!(p.leadership.current_roles, vec![RoleId::Ceo]);
+        assert_eq!(p.situation.budget, Budget::Moderate);
+    }
+
+    #[test]
+    fn unknown_sign_is_located_with_suggestion() {
+        let src = "[company]\nemployees = 12\n[situation]\nsigns = [\"coo.firefihgting\"]\n";
+        let e = Profile::parse(src, Format::Toml, &kb()).expect_err("invalid");
+        let d = &e.0[0];
+        assert_eq!(d.key, "situation.signs[0]");
+        assert_eq!(
+            d.position,
+            Some(Position {
+                line: 4,
+                column: 10
+            })
+        );
+        assert_eq!(d.suggestion.as_deref(), Some("coo.firefighting"));
+    }
+
+    #[test]
+    fn json_errors_carry_line_and_column() {
+        let src = "{\"company\": {\"employees\": 3, \"colour\": 1}}";
+        let e = Profile::parse(src, Format::Json, &kb()).expect_err("invalid");
+        assert!(e.0[0].message.contains("colour"), "{:?}", e.0[0]);
+        assert!(e.0[0].position.is_some());
+    }
+
+    #[test]
+    fn every_semantic_problem_is_reported() {
+        let src =
+            "[company]\nemployees = 0\n[situation]\nsigns = [\"x.y\"]\nevents = [\"mergr\"]\n";
+        let e = Profile::parse(src, Format::Toml, &kb()).expect_err("invalid");
+        assert_eq!(e.0.len(), 3, "{e:?}");
+        assert_eq!(e.0[2].suggestion.as_deref(), Some("merger"));
+    }
+}

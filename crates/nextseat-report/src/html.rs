@@ -1,0 +1,122 @@
+//! The HTML report: one self-contained page (inline CSS and SVG, no scripts, no external
+//! files) that prints cleanly. askama escapes every value in the template.
+
+use crate::svg::{self, Bar};
+use crate::{engagement_label, verdict_label};
+use askama::Template;
+use nextseat_core::assessment::{ArchetypeScore, Evidence, Step};
+use nextseat_core::engine::roadmap::money;
+use nextseat_core::{Assessment, KnowledgeBase};
+
+/// A need as the template shows it.
+pub struct NeedView<'a> {
+    /// Role name.
+    pub name: String,
+    /// Score text.
+    pub score: String,
+    /// Verdict id (CSS class).
+    pub verdict_id: &'static str,
+    /// Verdict words.
+    pub verdict: &'static str,
+    /// Engagement words or a dash.
+    pub engagement: &'static str,
+    /// Evidence lines.
+    pub evidence: &'a [Evidence],
+    /// Verdict reason.
+    pub verdict_reason: &'a str,
+    /// Engagement reason.
+    pub engagement_reason: Option<&'a str>,
+}
+
+/// A roadmap step as the template shows it.
+pub struct StepView<'a> {
+    /// The step.
+    pub step: &'a Step,
+    /// Role name.
+    pub name: String,
+    /// Engagement words.
+    pub engagement: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Report<'a> {
+    title: String,
+    company_line: String,
+    primary: Option<String>,
+    needs: Vec<NeedView<'a>>,
+    bars: Vec<Bar>,
+    chart_height: u32,
+    chart_width: u32,
+    label_width: u32,
+    plot_width: u32,
+    steps: Vec<StepView<'a>>,
+    archetype_name: Option<String>,
+    archetypes: &'a [ArchetypeScore],
+    method: String,
+}
+
+/// Renders the page.
+pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
+    let name = a
+        .company
+        .name
+        .clone()
+        .unwrap_or_else(|| "your company".into());
+    let revenue = a
+        .company
+        .annual_revenue_usd
+        .map_or("revenue not given".to_string(), |r| {
+            format!("{} revenue", money(r))
+        });
+    let bars = svg::bars(a, kb);
+    let page = Report {
+        title: name,
+        company_line: format!(
+            "{} employees ({}) · {}",
+            a.company.employees, a.company.size_band, revenue
+        ),
+        primary: a
+            .primary
+            .map(|p| format!("{} ({})", kb.role(p).name, kb.role(p).short_name)),
+        needs: a
+            .needs
+            .iter()
+            .map(|n| NeedView {
+                name: kb.role(n.role).name.clone(),
+                score: n.score.to_string(),
+                verdict_id: n.verdict.as_str(),
+                verdict: verdict_label(n.verdict),
+                engagement: n.engagement.map_or("–", engagement_label),
+                evidence: &n.evidence,
+                verdict_reason: &n.verdict_reason.text,
+                engagement_reason: n.engagement_reason.as_ref().map(|r| r.text.as_str()),
+            })
+            .collect(),
+        chart_height: svg::height(bars.len()),
+        bars,
+        chart_width: svg::CHART_WIDTH,
+        label_width: svg::LABEL_WIDTH,
+        plot_width: svg::PLOT_WIDTH,
+        steps: a
+            .roadmap
+            .iter()
+            .map(|s| StepView {
+                step: s,
+                name: kb.role(s.role).short_name.clone(),
+                engagement: engagement_label(s.engagement),
+            })
+            .collect(),
+        archetype_name: a.coo_archetype.as_ref().map(|c| {
+            kb.archetype(&c.best)
+                .map_or(c.best.clone(), |x| x.name.clone())
+        }),
+        archetypes: a
+            .coo_archetype
+            .as_ref()
+            .map_or(&[], |c| c.ranked.as_slice()),
+        method: format!("{} {}", a.method.kb_name, a.method.kb_version),
+    };
+    page.render()
+        .unwrap_or_else(|e| format!("<!doctype html><p>report could not be rendered: {e}</p>"))
+}

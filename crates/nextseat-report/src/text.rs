@@ -1,0 +1,220 @@
+//! The terminal report: score bars, the roadmap, the archetype and every evidence line.
+//! Colour only when asked (the caller decides: a terminal, and no `NO_COLOR`).
+
+use crate::{engagement_label, verdict_label};
+use nextseat_core::assessment::EvidenceKind;
+use nextseat_core::engine::roadmap::money;
+use nextseat_core::{Assessment, KnowledgeBase, Verdict};
+use std::fmt::Write;
+
+const BAR: usize = 30;
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+    fn verdict(&self, v: Verdict, s: &str) -> String {
+        let code = match v {
+            Verdict::HireNow => "1;31",
+            Verdict::PlanNext => "33",
+            Verdict::NotYet => "2",
+            Verdict::AlreadyFilled => "32",
+        };
+        self.paint(code, s)
+    }
+}
+
+/// A score bar of [`BAR`] cells.
+pub fn bar(score: f64) -> String {
+    let filled = ((score / 100.0) * BAR as f64)
+        .round()
+        .clamp(0.0, BAR as f64) as usize;
+    format!("{}{}", "█".repeat(filled), "░".repeat(BAR - filled))
+}
+
+/// Renders the whole report.
+pub fn render(a: &Assessment, kb: &KnowledgeBase, color: bool) -> String {
+    let st = Style { color };
+    let mut o = String::new();
+    let name = a.company.name.as_deref().unwrap_or("your company");
+    let _ = writeln!(o, "{}", st.bold(&format!("nextseat assessment: {name}")));
+    let size = kb
+        .size_bands
+        .iter()
+        .find(|b| b.id == a.company.size_band)
+        .map_or(a.company.size_band.as_str(), |b| b.label.as_str());
+    let revenue = match a.company.annual_revenue_usd {
+        Some(r) => format!("{} revenue", money(r)),
+        None => "revenue not given".to_string(),
+    };
+    let _ = writeln!(o, "{} employees, {size} · {revenue}", a.company.employees);
+    let _ = writeln!(o);
+
+    let _ = writeln!(o, "{}", st.bold("Need for each seat"));
+    for n in &a.needs {
+        let role = &kb.role(n.role).short_name;
+        let eng = n
+            .engagement
+            .map(|e| format!(" · {}", engagement_label(e)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            o,
+            "  {:<12} {} {:>5}  {}{}",
+            role,
+            st.verdict(n.verdict, &bar(n.score.as_f64())),
+            n.score.to_string(),
+            st.verdict(n.verdict, verdict_label(n.verdict)),
+            eng
+        );
+    }
+    let _ = writeln!(o);
+    match a.primary {
+        Some(p) => {
+            let n = a.need(p);
+            let eng = n
+                .and_then(|n| n.engagement)
+                .map(|e| format!(", {}", engagement_label(e)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "{} {} ({}){eng}",
+                st.bold("Next seat:"),
+                kb.role(p).name,
+                kb.role(p).short_name
+            );
+        }
+        None => {
+            let _ = writeln!(o, "{} no seat to fill now.", st.bold("Next seat:"));
+        }
+    }
+    let _ = writeln!(o);
+
+    if !a.roadmap.is_empty() {
+        let _ = writeln!(o, "{}", st.bold("Roadmap"));
+        for s in &a.roadmap {
+            let _ = writeln!(
+                o,
+                "  {}. {} ({}): {}",
+                s.step,
+                kb.role(s.role).short_name,
+                engagement_label(s.engagement),
+                s.trigger
+            );
+            let _ = writeln!(o, "     {}", st.dim(&s.reason));
+        }
+        let _ = writeln!(o);
+    }
+
+    if let Some(c) = &a.coo_archetype {
+        let best = kb
+            .archetype(&c.best)
+            .map_or(c.best.as_str(), |x| x.name.as_str());
+        let _ = writeln!(o, "{} {best}", st.bold("COO archetype:"));
+        if let Some(top) = c.ranked.first() {
+            for r in &top.reasons {
+                let _ = writeln!(o, "  - {r}");
+            }
+        }
+        let ranking: Vec<String> = c
+            .ranked
+            .iter()
+            .map(|r| format!("{} {}", r.archetype, r.score))
+            .collect();
+        let _ = writeln!(
+            o,
+            "  {}",
+            st.dim(&format!("ranking: {}", ranking.join(" · ")))
+        );
+        let _ = writeln!(o);
+    }
+
+    let _ = writeln!(
+        o,
+        "{}",
+        st.bold("Evidence (each score is the sum of its lines)")
+    );
+    for n in &a.needs {
+        let role = kb.role(n.role);
+        let _ = writeln!(o, "  {} {}", st.bold(&role.name), n.score);
+        if n.evidence.is_empty() {
+            let _ = writeln!(o, "    {}", st.dim("(no evidence)"));
+        }
+        for e in &n.evidence {
+            let sign = if e.contribution.tenths() >= 0 {
+                "+"
+            } else {
+                ""
+            };
+            let how = match (e.kind, e.origin) {
+                (EvidenceKind::Sign, Some(origin)) => format!("sign, {origin}"),
+                (EvidenceKind::Sign, None) => "sign".into(),
+                (EvidenceKind::Event, _) => "event".into(),
+                (EvidenceKind::Context, _) => "context".into(),
+                (EvidenceKind::Bound, _) => "bound".into(),
+            };
+            let _ = writeln!(
+                o,
+                "    {:>6}  {}  {}",
+                format!("{sign}{}", e.contribution),
+                e.label,
+                st.dim(&format!("[{} · {how} · {}]", e.factor, e.source))
+            );
+        }
+        let _ = writeln!(
+            o,
+            "    {}",
+            st.dim(&format!("verdict: {}", n.verdict_reason.text))
+        );
+        if let Some(r) = &n.engagement_reason {
+            let _ = writeln!(o, "    {}", st.dim(&format!("engagement: {}", r.text)));
+        }
+    }
+    let _ = writeln!(o);
+    if !a.signs.is_empty() {
+        let list: Vec<String> = a
+            .signs
+            .iter()
+            .map(|s| match &s.evidence {
+                Some(e) => format!("{} ({}: {e})", s.id, s.origin),
+                None => format!("{} ({})", s.id, s.origin),
+            })
+            .collect();
+        let _ = writeln!(o, "{} {}", st.bold("Signs:"), list.join(", "));
+    }
+    let _ = writeln!(
+        o,
+        "{}",
+        st.dim(&format!(
+            "Method: {} {}",
+            a.method.kb_name, a.method.kb_version
+        ))
+    );
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn bars_are_proportional_and_bounded() {
+        assert_eq!(bar(0.0).chars().filter(|c| *c == '█').count(), 0);
+        assert_eq!(bar(50.0).chars().filter(|c| *c == '█').count(), 15);
+        assert_eq!(bar(100.0).chars().filter(|c| *c == '█').count(), 30);
+        assert_eq!(bar(250.0).chars().count(), 30);
+    }
+}

@@ -1,0 +1,49 @@
+//! The command-line surface: what users type. Each subcommand's arguments live with
+//! its code in `command/`.
+
+use crate::command::{assess, compare, kb, roles};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+const ABOUT: &str = "Which leadership seat should a growing company fill next?
+
+nextseat reads a company profile and says, for each seat (Chief Strategy Officer,
+Chief Operating Officer, Chief of Staff, Implementer), how strong the need is, whether
+to hire now, fractional or full time, in what order, and which kind of COO fits. Every
+score is the sum of evidence lines you can trace to the knowledge base and the article
+behind them.";
+
+const AFTER: &str = "Examples:
+  nextseat assess examples/acme-logistics.toml
+  nextseat assess examples/acme-logistics.toml --format html -o report.html
+  nextseat compare coo chief_of_staff
+  nextseat kb export > my-method.toml && nextseat kb check my-method.toml
+
+Exit codes: 0 success, 2 invalid input, 1 any other failure.";
+
+/// The `nextseat` command line.
+#[derive(Debug, Parser)]
+#[command(name = "nextseat", version, about = ABOUT, after_help = AFTER, max_term_width = 100)]
+pub struct Cli {
+    /// Use this knowledge base instead of the embedded default (also NEXTSEAT_KB).
+    #[arg(long, global = true, value_name = "FILE", env = "NEXTSEAT_KB")]
+    pub kb: Option<PathBuf>,
+
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Assess a company profile: need per seat, verdicts, engagement, roadmap, COO archetype.
+    Assess(assess::Args),
+    /// Describe the roles: focus, question, outcome, responsibilities, skills, scope.
+    Roles(roles::Args),
+    /// Compare two roles side by side.
+    Compare(compare::Args),
+    /// Inspect, validate and test knowledge bases.
+    #[command(subcommand)]
+    Kb(kb::Command),
+}

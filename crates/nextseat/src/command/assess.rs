@@ -1,0 +1,67 @@
+//! `nextseat assess PROFILE`: the needs assessment, rendered.
+
+use crate::error::CliError;
+use crate::io::{Output, load_kb, profile_format, read_text};
+use clap::ValueEnum;
+use nextseat_core::{Profile, assess};
+use nextseat_report::{html, json, markdown, text};
+use std::path::{Path, PathBuf};
+
+/// Report formats.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ReportFormat {
+    /// A readable report with score bars (colour on a terminal unless NO_COLOR is set).
+    Text,
+    /// The contract's JSON.
+    Json,
+    /// Markdown tables, for documents.
+    Markdown,
+    /// One self-contained, printable HTML page with an SVG chart.
+    Html,
+}
+
+const AFTER: &str = "The profile is TOML or JSON, chosen by extension; - reads JSON from stdin.
+Minimal profile:
+  [company]
+  employees = 35
+
+Examples:
+  nextseat assess examples/acme-logistics.toml
+  nextseat assess examples/acme-logistics.toml --format json | jq .primary
+  nextseat assess examples/acme-logistics.toml --format html -o report.html
+  echo '{\"company\":{\"employees\":12}}' | nextseat assess -";
+
+/// Arguments of `assess`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER)]
+pub struct Args {
+    /// The company profile (.toml or .json; - for JSON on stdin).
+    #[arg(value_name = "PROFILE")]
+    pub profile: PathBuf,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Runs `assess`.
+pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
+    let format = profile_format(&args.profile)?;
+    let kb = load_kb(kb_path)?;
+    let input = read_text(&args.profile)?;
+    let profile = Profile::parse(&input.text, format, &kb).map_err(|diags| CliError::Invalid {
+        origin: input.origin.clone(),
+        diags,
+    })?;
+    let result = assess(&kb, &profile);
+    let out = Output::from_arg(args.output);
+    let rendered = match args.format {
+        ReportFormat::Text => text::render(&result, &kb, out.color()),
+        ReportFormat::Json => json::to_json(&result),
+        ReportFormat::Markdown => markdown::render(&result, &kb),
+        ReportFormat::Html => html::render(&result, &kb),
+    };
+    out.write(&rendered)
+}

@@ -1,0 +1,175 @@
+//! `nextseat kb check|export|test`: the knowledge base as a consultancy's file.
+
+use crate::error::CliError;
+use crate::io::{Output, load_kb, read_text};
+use clap::{Subcommand, ValueEnum};
+use nextseat_core::KnowledgeBase;
+use nextseat_core::scenario::Scenario;
+use std::path::{Path, PathBuf};
+
+/// Formats for `kb check`.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum CheckFormat {
+    /// One line per problem.
+    Text,
+    /// `{"file", "ok", "problems": [{key, message, line, column, suggestion}]}`.
+    Json,
+}
+
+/// The `kb` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a knowledge base, reporting every problem with line, column and the closest valid id.
+    #[command(
+        after_help = "Example:\n  nextseat kb export > mine.toml\n  $EDITOR mine.toml\n  nextseat kb check mine.toml"
+    )]
+    Check {
+        /// The knowledge base file (TOML).
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
+    /// Print the embedded default knowledge base (the starting point for your own).
+    #[command(after_help = "Example:\n  nextseat kb export -o my-method.toml")]
+    Export {
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Run golden scenario files (profile in, expected verdicts and evidence out) against a knowledge base.
+    #[command(
+        after_help = "Examples:\n  nextseat kb test kb/scenarios\n  nextseat --kb mine.toml kb test kb/scenarios/mentor-founder.toml"
+    )]
+    Test {
+        /// Scenario files, or directories of *.toml scenario files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Runs a `kb` subcommand.
+pub fn run(cmd: Command, kb_path: Option<&Path>) -> Result<(), CliError> {
+    match cmd {
+        Command::Check { file, format } => check(&file, format),
+        Command::Export { output } => Output::from_arg(output).write(nextseat_core::kb::DEFAULT_KB),
+        Command::Test { paths } => test(&paths, kb_path),
+    }
+}
+
+fn check(file: &Path, format: CheckFormat) -> Result<(), CliError> {
+    let input = read_text(file)?;
+    let result = KnowledgeBase::parse(&input.text);
+    if let CheckFormat::Json = format {
+        let problems: Vec<serde_json::Value> = match &result {
+            Ok(_) => Vec::new(),
+            Err(d) => {
+                d.0.iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "key": p.key,
+                            "message": p.message,
+                            "line": p.position.map(|x| x.line),
+                            "column": p.position.map(|x| x.column),
+                            "suggestion": p.suggestion,
+                        })
+                    })
+                    .collect()
+            }
+        };
+        let ok = problems.is_empty();
+        let doc = serde_json::json!({"file": input.origin, "ok": ok, "problems": problems});
+        Output::Stdout.write(&nextseat_report::json::to_json(&doc))?;
+        if !ok {
+            return Err(CliError::Input {
+                origin: input.origin,
+                message: format!("{} problem(s) found", problems.len()),
+            });
+        }
+        return Ok(());
+    }
+    match result {
+        Ok(kb) => Output::Stdout.write(&format!(
+            "{}: ok ({} {}: {} roles, {} skills, {} signs, {} events, {} factors, {} archetypes)\n",
+            input.origin,
+            kb.meta.name,
+            kb.meta.version,
+            kb.roles.len(),
+            kb.skills.len(),
+            kb.signs.len(),
+            kb.events.len(),
+            kb.factors.len(),
+            kb.archetypes.len()
+        )),
+        Err(mut diags) => {
+            let n = diags.0.len();
+            diags.0.push(nextseat_core::Diagnostic::new(
+                "",
+                format!("{n} problem(s) found"),
+            ));
+            Err(CliError::Invalid {
+                origin: input.origin,
+                diags,
+            })
+        }
+    }
+}
+
+fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|e| CliError::Input {
+                origin: p.display().to_string(),
+                message: format!("cannot list the directory ({e})"),
+            })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    if files.is_empty() {
+        return Err(CliError::Usage("no scenario files found".into()));
+    }
+    Ok(files)
+}
+
+fn test(paths: &[PathBuf], kb_path: Option<&Path>) -> Result<(), CliError> {
+    let kb = load_kb(kb_path)?;
+    let files = scenario_files(paths)?;
+    let mut report = String::new();
+    let (mut passed, mut failed) = (0, 0);
+    for f in &files {
+        let input = read_text(f)?;
+        let scenario = Scenario::parse(&input.text, &kb).map_err(|diags| CliError::Invalid {
+            origin: input.origin.clone(),
+            diags,
+        })?;
+        let result = nextseat_core::assess(&kb, &scenario.profile);
+        let problems = scenario.check(&result);
+        if problems.is_empty() {
+            passed += 1;
+            report.push_str(&format!("ok      {}\n", input.origin));
+        } else {
+            failed += 1;
+            report.push_str(&format!(
+                "FAILED  {} ({})\n",
+                input.origin, scenario.scenario.name
+            ));
+            for p in problems {
+                report.push_str(&format!("        - {p}\n"));
+            }
+        }
+    }
+    report.push_str(&format!("{passed} passed, {failed} failed\n"));
+    Output::Stdout.write(&report)?;
+    if failed > 0 {
+        return Err(CliError::Failed(format!("{failed} scenario(s) failed")));
+    }
+    Ok(())
+}

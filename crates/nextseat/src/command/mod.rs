@@ -1,0 +1,34 @@
+//! One module per subcommand, each with its `Args` and `run`.
+
+pub mod assess;
+pub mod compare;
+pub mod kb;
+pub mod roles;
+
+use crate::cli::{Cli, Command};
+use crate::error::CliError;
+use nextseat_core::{RoleId, diag::closest};
+
+/// Runs the chosen subcommand.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let kb_path = cli.kb.as_deref();
+    match cli.command {
+        Command::Assess(a) => assess::run(a, kb_path),
+        Command::Roles(a) => roles::run(a, kb_path),
+        Command::Compare(a) => compare::run(a, kb_path),
+        Command::Kb(c) => kb::run(c, kb_path),
+    }
+}
+
+/// Parses a role id, suggesting the closest valid one.
+pub fn parse_role(s: &str) -> Result<RoleId, CliError> {
+    RoleId::parse(s).ok_or_else(|| {
+        let hint = closest(s, RoleId::ids())
+            .map(|c| format!(" (did you mean \"{c}\"?)"))
+            .unwrap_or_default();
+        CliError::Usage(format!(
+            "unknown role \"{s}\"{hint}; valid roles: {}",
+            RoleId::ids().join(", ")
+        ))
+    })
+}

@@ -1,0 +1,700 @@
+//! The real `nextseat` binary, run as a user would: good paths, every bad input the
+//! contract's error rules name, and the promise that a failed command writes no file.
+#![allow(missing_docs)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/acme-logistics.toml"
+);
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nextseat"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("NEXTSEAT_KB")
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("the binary starts");
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(stdin.unwrap_or_default())
+            .expect("stdin written");
+    }
+    let out = child.wait_with_output().expect("the binary finishes");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_in(Path::new("."), args, None, &[])
+}
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Dir {
+        Dir(tempfile::tempdir().expect("temp dir"))
+    }
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.0.path().join(name);
+        std::fs::write(&p, bytes).expect("write fixture");
+        p
+    }
+}
+
+/// Runs `assess` on a profile with these contents and expects exit 2, no stdout, no
+/// output file, and every `needles` on stderr.
+fn bad_profile(name: &str, contents: &[u8], needles: &[&str]) {
+    let d = Dir::new();
+    d.file(name, contents);
+    let r = run_in(d.path(), &["assess", name, "-o", "out.txt"], None, &[]);
+    assert_eq!(r.code, 2, "exit code for {name}: stderr={}", r.stderr);
+    assert!(r.stdout.is_empty(), "stdout must be empty: {}", r.stdout);
+    assert!(
+        !d.path().join("out.txt").exists(),
+        "no output file on error"
+    );
+    let first = r.stderr.lines().next().unwrap_or_default().to_string();
+    assert!(
+        first.starts_with("error: "),
+        "plain one-line cause: {}",
+        r.stderr
+    );
+    for n in needles {
+        assert!(
+            r.stderr.contains(n),
+            "stderr should contain {n:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+fn toml_profile(extra: &str) -> String {
+    format!("[company]\nemployees = 20\n{extra}")
+}
+
+// ---------- good paths ----------
+
+#[test]
+fn assess_example_text() {
+    let r = run(&["assess", EXAMPLE]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Acme Logistics"));
+    assert!(r.stdout.contains("Roadmap"));
+    assert!(
+        !r.stdout.contains("\x1b["),
+        "no colour when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn assess_json_is_the_contract_shape_and_deterministic() {
+    let a = run(&["assess", EXAMPLE, "--format", "json"]);
+    let b = run(&["assess", EXAMPLE, "--format", "json"]);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert_eq!(a.stdout, b.stdout, "same input, same bytes");
+    let v: serde_json::Value = serde_json::from_str(&a.stdout).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["company"]["name"], "Acme Logistics");
+    let needs = v["needs"].as_array().expect("needs");
+    assert_eq!(needs.len(), 4);
+    for n in needs {
+        let score = n["score"].as_f64().expect("score");
+        let sum: f64 = n["evidence"]
+            .as_array()
+            .expect("evidence")
+            .iter()
+            .map(|e| e["contribution"].as_f64().expect("contribution"))
+            .sum();
+        assert!((score - sum).abs() < 1e-9, "score {score} is the sum {sum}");
+        assert!((0.0..=100.0).contains(&score));
+    }
+    assert_eq!(v["primary"], "coo");
+    assert_eq!(v["roadmap"][0]["role"], "coo");
+    assert_eq!(v["roadmap"][0]["trigger"], "now");
+    assert!(v["coo_archetype"]["best"].is_string());
+}
+
+#[test]
+fn assess_reads_json_from_stdin() {
+    let r = run_in(
+        Path::new("."),
+        &["assess", "-", "--format", "json"],
+        Some(br#"{"company": {"employees": 12}}"#),
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["primary"], serde_json::Value::Null);
+}
+
+#[test]
+fn assess_html_is_one_self_contained_page_with_a_chart() {
+    let d = Dir::new();
+    let r = run_in(
+        d.path(),
+        &["assess", EXAMPLE, "--format", "html", "-o", "r.html"],
+        None,
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let html = std::fs::read_to_string(d.path().join("r.html")).expect("written");
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("<svg id=\"scores-chart\""));
+    assert_eq!(html.matches("class=\"bar\"").count(), 4);
+    assert!(!html.contains("<script"), "no scripts");
+    assert!(!html.contains("src=\"http"), "no external resources");
+    assert!(html.contains("@media print"));
+}
+
+#[test]
+fn assess_markdown_has_tables() {
+    let r = run(&["assess", EXAMPLE, "--format", "markdown"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("# nextseat assessment: Acme Logistics")
+    );
+    assert!(r.stdout.contains("| Seat | Score | Verdict | Engagement |"));
+}
+
+#[test]
+fn hostile_text_is_escaped_in_html_and_markdown() {
+    let d = Dir::new();
+    d.file(
+        "p.toml",
+        b"[company]\nname = \"<script>alert('x')</script> | \\\"q\\\"\"\nemployees = 20\n",
+    );
+    let r = run_in(
+        d.path(),
+        &["assess", "p.toml", "--format", "html"],
+        None,
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("<script>"), "escaped");
+    assert!(
+        r.stdout.contains("&#60;script&#62;"),
+        "askama escapes < and >"
+    );
+    assert!(!r.stdout.contains("\"q\""), "quotes escaped");
+    let m = run_in(
+        d.path(),
+        &["assess", "p.toml", "--format", "markdown"],
+        None,
+        &[],
+    );
+    assert!(!m.stdout.contains("<script>"));
+}
+
+#[test]
+fn colour_only_on_request_of_a_terminal_and_never_with_no_color() {
+    // Not a terminal here: no escape codes whatever NO_COLOR says.
+    let r = run_in(
+        Path::new("."),
+        &["assess", EXAMPLE],
+        None,
+        &[("NO_COLOR", "1")],
+    );
+    assert!(!r.stdout.contains("\x1b["));
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let d = Dir::new();
+    let r = run_in(
+        d.path(),
+        &["assess", EXAMPLE, "--format", "json", "-o", "a.json"],
+        None,
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(d.path().join("a.json")).expect("written");
+    serde_json::from_str::<serde_json::Value>(&text).expect("complete JSON");
+    let leftovers: Vec<_> = std::fs::read_dir(d.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".nextseat-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temp files left behind");
+}
+
+#[test]
+fn roles_and_compare() {
+    let r = run(&["roles"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for name in [
+        "Chief Strategy Officer",
+        "Chief Operating Officer",
+        "Chief of Staff",
+        "Implementer",
+    ] {
+        assert!(r.stdout.contains(name), "{name} listed");
+    }
+    let c = run(&["compare", "coo", "implementer"]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(c.stdout.contains("Primary question"));
+    assert!(c.stdout.contains("Executive"));
+    let j = run(&["compare", "cso", "coo", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&j.stdout).expect("json");
+    assert_eq!(v["left"], "cso");
+    assert!(v["rows"].as_array().expect("rows").len() >= 8);
+}
+
+#[test]
+fn kb_export_round_trips_through_check() {
+    let d = Dir::new();
+    let r = run_in(d.path(), &["kb", "export", "-o", "mine.toml"], None, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let c = run_in(d.path(), &["kb", "check", "mine.toml"], None, &[]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(c.stdout.contains("ok"));
+    let a = run_in(
+        d.path(),
+        &["--kb", "mine.toml", "assess", EXAMPLE, "--format", "json"],
+        None,
+        &[],
+    );
+    let b = run(&["assess", EXAMPLE, "--format", "json"]);
+    assert_eq!(a.stdout, b.stdout, "the exported KB is the default");
+}
+
+#[test]
+fn kb_edit_changes_the_result() {
+    let d = Dir::new();
+    let kb =
+        nextseat_default_kb().replace("max_executive_hire_now = 1", "max_executive_hire_now = 3");
+    d.file("mine.toml", kb.as_bytes());
+    let r = run_in(
+        d.path(),
+        &["--kb", "mine.toml", "kb", "check", "mine.toml"],
+        None,
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+fn nextseat_default_kb() -> String {
+    run(&["kb", "export"]).stdout
+}
+
+#[test]
+fn help_teaches_with_examples() {
+    for args in [
+        vec!["--help"],
+        vec!["assess", "--help"],
+        vec!["roles", "--help"],
+        vec!["compare", "--help"],
+        vec!["kb", "check", "--help"],
+        vec!["kb", "export", "--help"],
+        vec!["kb", "test", "--help"],
+    ] {
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{args:?}");
+        assert!(r.stdout.contains("Example"), "{args:?} has an example");
+    }
+}
+
+// ---------- bad inputs: exit 2, one-line cause with file, key and position ----------
+
+#[test]
+fn bad_missing_file() {
+    let d = Dir::new();
+    let r = run_in(d.path(), &["assess", "nope.toml"], None, &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("nope.toml: no such file"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_empty_file() {
+    bad_profile("p.toml", b"", &["p.toml", "empty"]);
+}
+
+#[test]
+fn bad_whitespace_only_file() {
+    bad_profile("p.json", b"  \n\n ", &["p.json", "empty"]);
+}
+
+#[test]
+fn bad_binary_file() {
+    bad_profile("p.toml", b"\x00\x01\x02\x03PNG", &["p.toml", "binary"]);
+}
+
+#[test]
+fn bad_invalid_utf8() {
+    bad_profile(
+        "p.toml",
+        b"[company]\nname = \"\xff\xfe\"\n",
+        &["p.toml", "UTF-8"],
+    );
+}
+
+#[test]
+fn bad_malformed_toml() {
+    bad_profile("p.toml", b"[company\nemployees = 3\n", &["p.toml:1:"]);
+}
+
+#[test]
+fn bad_malformed_json() {
+    bad_profile(
+        "p.json",
+        b"{\"company\": {\"employees\": 3,}}",
+        &["p.json:1:"],
+    );
+}
+
+#[test]
+fn bad_unknown_extension() {
+    bad_profile("p.yaml", b"company: {}", &["p.yaml", ".toml or .json"]);
+}
+
+#[test]
+fn bad_directory_as_profile() {
+    let d = Dir::new();
+    std::fs::create_dir(d.path().join("x.toml")).expect("dir");
+    let r = run_in(d.path(), &["assess", "x.toml"], None, &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("directory"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_unknown_table() {
+    bad_profile(
+        "p.toml",
+        toml_profile("[compnay]\nname = \"x\"\n").as_bytes(),
+        &["p.toml:3:", "compnay"],
+    );
+}
+
+#[test]
+fn bad_unknown_key() {
+    bad_profile(
+        "p.toml",
+        b"[company]\nemployees = 3\nemployes = 4\n",
+        &["p.toml:3:", "employes"],
+    );
+}
+
+#[test]
+fn bad_missing_employees() {
+    bad_profile(
+        "p.toml",
+        b"[company]\nname = \"x\"\n",
+        &["p.toml", "employees"],
+    );
+}
+
+#[test]
+fn bad_zero_employees() {
+    bad_profile(
+        "p.toml",
+        b"[company]\nemployees = 0\n",
+        &["p.toml:2:", "company.employees", "at least 1"],
+    );
+}
+
+#[test]
+fn bad_negative_employees() {
+    bad_profile(
+        "p.toml",
+        b"[company]\nemployees = -5\n",
+        &["p.toml:2:", "company.employees"],
+    );
+}
+
+#[test]
+fn bad_string_employees() {
+    bad_profile(
+        "p.toml",
+        b"[company]\nemployees = \"many\"\n",
+        &["p.toml:2:", "expected a whole number"],
+    );
+}
+
+#[test]
+fn bad_fractional_employees() {
+    bad_profile("p.toml", b"[company]\nemployees = 3.5\n", &["p.toml:2:"]);
+}
+
+#[test]
+fn bad_negative_revenue() {
+    bad_profile(
+        "p.toml",
+        b"[company]\nemployees = 3\nannual_revenue_usd = -10\n",
+        &["p.toml:3:", "company.annual_revenue_usd"],
+    );
+}
+
+#[test]
+fn bad_unknown_sign_suggests_closest() {
+    bad_profile(
+        "p.toml",
+        toml_profile("[situation]\nsigns = [\"coo.missing_sops\", \"coo.firefihgting\"]\n")
+            .as_bytes(),
+        &[
+            "p.toml:4:30",
+            "situation.signs[1]",
+            "did you mean \"coo.firefighting\"",
+        ],
+    );
+}
+
+#[test]
+fn bad_unknown_event_suggests_closest() {
+    bad_profile(
+        "p.toml",
+        toml_profile("[situation]\nevents = [\"mergr\"]\n").as_bytes(),
+        &[
+            "p.toml:4:",
+            "situation.events[0]",
+            "did you mean \"merger\"",
+        ],
+    );
+}
+
+#[test]
+fn bad_unknown_current_role() {
+    bad_profile(
+        "p.toml",
+        toml_profile("[leadership]\ncurrent_roles = [\"ceo\", \"cfo\"]\n").as_bytes(),
+        &["p.toml:4:", "cfo"],
+    );
+}
+
+#[test]
+fn bad_enum_value() {
+    bad_profile(
+        "p.toml",
+        b"[company]\nemployees = 3\noperational_intensity = \"extreme\"\n",
+        &["p.toml:3:", "extreme", "high"],
+    );
+}
+
+#[test]
+fn bad_budget_type() {
+    bad_profile(
+        "p.toml",
+        toml_profile("[situation]\nbudget = 5000\n").as_bytes(),
+        &["p.toml:4:"],
+    );
+}
+
+#[test]
+fn bad_experience_out_of_range() {
+    bad_profile(
+        "p.toml",
+        toml_profile("[leadership]\nceo_experience_years = 200\n").as_bytes(),
+        &[
+            "p.toml:4:",
+            "leadership.ceo_experience_years",
+            "between 0 and 100",
+        ],
+    );
+}
+
+#[test]
+fn bad_bool_type() {
+    bad_profile(
+        "p.toml",
+        toml_profile("[leadership]\nceo_plans_to_step_down = \"yes\"\n").as_bytes(),
+        &["p.toml:4:"],
+    );
+}
+
+#[test]
+fn bad_control_characters_in_text() {
+    bad_profile(
+        "p.json",
+        b"{\"company\": {\"employees\": 3, \"name\": \"a\\u0007b\"}}",
+        &["p.json", "company.name", "control characters"],
+    );
+}
+
+#[test]
+fn bad_json_unknown_sign_is_located() {
+    bad_profile(
+        "p.json",
+        b"{\n  \"company\": {\"employees\": 3},\n  \"situation\": {\"signs\": [\"cso.new_market\"]}\n}",
+        &["p.json:3:", "situation.signs[0]", "did you mean \"cso.new_markets\""],
+    );
+}
+
+#[test]
+fn bad_json_wrong_type() {
+    bad_profile(
+        "p.json",
+        b"{\"company\": {\"employees\": 3}, \"situation\": {\"signs\": \"coo.firefighting\"}}",
+        &["p.json:1:", "expected a list"],
+    );
+}
+
+#[test]
+fn bad_json_on_stdin() {
+    let r = run_in(Path::new("."), &["assess", "-"], Some(b"{not json"), &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("<stdin>:1:"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_every_problem_is_reported() {
+    let d = Dir::new();
+    d.file(
+        "p.toml",
+        b"[company]\nemployees = 0\n[situation]\nsigns = [\"x.y\"]\nevents = [\"mergr\"]\n",
+    );
+    let r = run_in(d.path(), &["assess", "p.toml"], None, &[]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 3, "{}", r.stderr);
+}
+
+#[test]
+fn bad_compare_unknown_role() {
+    let r = run(&["compare", "coo", "chief_of_stuff"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean \"chief_of_staff\""),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bad_compare_same_role() {
+    let r = run(&["compare", "coo", "coo"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("two different roles"));
+}
+
+#[test]
+fn bad_roles_unknown_role() {
+    let r = run(&["roles", "cto"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown role \"cto\""), "{}", r.stderr);
+}
+
+#[test]
+fn bad_unknown_format_is_a_usage_error() {
+    let r = run(&["assess", EXAMPLE, "--format", "pdf"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn bad_kb_syntax() {
+    let d = Dir::new();
+    d.file("kb.toml", b"[meta\nname = 1\n");
+    let r = run_in(d.path(), &["--kb", "kb.toml", "assess", EXAMPLE], None, &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("kb.toml:1:"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_kb_reports_every_problem_with_suggestions() {
+    let d = Dir::new();
+    let kb = nextseat_default_kb()
+        .replacen(
+            "implies = [\"cso.major_transition\"]",
+            "implies = [\"cso.major_transitoin\"]",
+            1,
+        )
+        .replacen(
+            "source = \"000_522040d38586ecc8.txt\"",
+            "source = \"000_52204.txt\"",
+            1,
+        )
+        .replacen(
+            "[[verdicts]]\nverdict = \"not_yet\"\nmin = 0",
+            "[[verdicts]]\nverdict = \"not_yet\"\nmin = 5",
+            1,
+        );
+    d.file("kb.toml", kb.as_bytes());
+    let r = run_in(d.path(), &["kb", "check", "kb.toml"], None, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean \"cso.major_transition\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("did you mean \"000_522040d38586ecc8.txt\""),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("verdicts"), "{}", r.stderr);
+    assert!(r.stderr.contains("3 problem(s) found"), "{}", r.stderr);
+    for line in r.stderr.lines().filter(|l| !l.contains("problem(s) found")) {
+        assert!(line.starts_with("error: kb.toml:"), "located: {line}");
+    }
+}
+
+#[test]
+fn bad_kb_unknown_section_and_field() {
+    let d = Dir::new();
+    let kb = format!("{}\n[colours]\nred = 1\n", nextseat_default_kb()).replacen(
+        "[meta]\n",
+        "[meta]\nauthor = \"me\"\n",
+        1,
+    );
+    d.file("kb.toml", kb.as_bytes());
+    let r = run_in(d.path(), &["kb", "check", "kb.toml"], None, &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("colours"), "{}", r.stderr);
+    assert!(r.stderr.contains("author"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_kb_missing_file() {
+    let r = run(&["kb", "check", "/nonexistent/kb.toml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no such file"));
+}
+
+#[test]
+fn kb_check_json_lists_problems() {
+    let d = Dir::new();
+    let kb = nextseat_default_kb().replacen(
+        "id = \"coo.firefighting\"",
+        "id = \"coo.fire fighting\"",
+        1,
+    );
+    d.file("kb.toml", kb.as_bytes());
+    let r = run_in(
+        d.path(),
+        &["kb", "check", "kb.toml", "--format", "json"],
+        None,
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["ok"], false);
+    assert!(
+        v["problems"]
+            .as_array()
+            .expect("problems")
+            .iter()
+            .all(|p| p["line"].is_number())
+    );
+}

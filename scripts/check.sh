@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The one way to check everything: formatting, lints, and every test in the workspace
+# (unit, property, golden scenarios, and the real binary). CI runs exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "==> cargo fmt --check"
+cargo fmt --all --check
+
+echo "==> cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "==> cargo test"
+cargo test --workspace --locked
+
+echo "==> nextseat kb test kb/scenarios (the golden scenarios, as a consultancy runs them)"
+cargo run --quiet --locked -p nextseat -- kb test kb/scenarios
