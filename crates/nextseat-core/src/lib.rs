@@ -22,6 +22,7 @@ pub mod compare;
 pub mod condition;
 pub mod diag;
 pub mod engine;
+pub mod fit;
 pub mod ids;
 pub mod kb;
 pub mod locate;

@@ -10,6 +10,7 @@
 //! Pure: no I/O. HTML goes through askama templates, which escape every value.
 #![forbid(unsafe_code)]
 
+pub mod fit;
 pub mod html;
 pub mod json;
 pub mod labels;

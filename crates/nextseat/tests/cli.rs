@@ -310,6 +310,7 @@ fn help_teaches_with_examples() {
         vec!["kb", "check", "--help"],
         vec!["kb", "export", "--help"],
         vec!["kb", "test", "--help"],
+        vec!["fit", "--help"],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 0, "{args:?}");
@@ -697,4 +698,95 @@ fn kb_check_json_lists_problems() {
             .iter()
             .all(|p| p["line"].is_number())
     );
+}
+
+// ---------- candidate fit ----------
+
+const DANA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/candidate-dana.toml"
+);
+
+#[test]
+fn fit_json_is_the_contract_shape() {
+    let r = run(&["fit", DANA, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["candidate"], "Dana");
+    let fits = v["fits"].as_array().expect("fits");
+    assert_eq!(fits.len(), 4, "all four seats without --role");
+    assert_eq!(fits[0]["role"], "coo", "best first");
+    let gaps = fits[0]["gaps"].as_array().expect("gaps");
+    assert!(
+        gaps.iter()
+            .any(|g| g["skill"] == "financial_acumen" && g["required"] == 4 && g["rating"] == 3)
+    );
+    assert_eq!(v["can_also_cover"], serde_json::json!(["implementer"]));
+    for f in fits {
+        let sum: f64 = f["requirements"]
+            .as_array()
+            .expect("reqs")
+            .iter()
+            .map(|q| q["contribution"].as_f64().expect("n"))
+            .sum();
+        assert!((sum - f["score"].as_f64().expect("score")).abs() < 1e-9);
+    }
+    let one = run(&["fit", DANA, "--role", "implementer", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&one.stdout).expect("json");
+    assert_eq!(v["fits"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        v["can_also_cover"],
+        serde_json::json!([]),
+        "an implementer fit does not make a COO"
+    );
+}
+
+#[test]
+fn fit_text_names_gaps_and_cover() {
+    let r = run(&["fit", DANA]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Can also cover: Implementer"));
+    assert!(r.stdout.contains("gap"));
+}
+
+#[test]
+fn bad_fit_unknown_skill() {
+    let d = Dir::new();
+    d.file(
+        "c.toml",
+        b"[candidate]\nname = \"X\"\n[skills]\npeople_skill = 4\n",
+    );
+    let r = run_in(d.path(), &["fit", "c.toml"], None, &[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("c.toml:4:"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("did you mean \"people_skills\""),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bad_fit_rating_out_of_range() {
+    let d = Dir::new();
+    d.file(
+        "c.json",
+        b"{\"candidate\": {\"name\": \"X\"}, \"skills\": {\"logic\": 6}}",
+    );
+    let r = run_in(d.path(), &["fit", "c.json"], None, &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("skills.logic") && r.stderr.contains("outside 0"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bad_fit_role() {
+    let r = run(&["fit", DANA, "--role", "ceo"]);
+    assert_eq!(r.code, 2);
+    let r = run(&["fit", DANA, "--role", "cooo"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean \"coo\""), "{}", r.stderr);
 }

@@ -26,6 +26,7 @@ const SECTIONS: &[&str] = &[
     "layering",
     "roadmap",
     "archetypes",
+    "fit",
 ];
 
 struct Loader<'s, 'i> {
@@ -110,7 +111,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         root: &root,
         diags: Vec::new(),
     };
-    for (k, v) in root.get_ref().iter() {
+    for (k, _) in root.get_ref().iter() {
         let name: &str = k.get_ref();
         if !SECTIONS.contains(&name) {
             l.diags.push(
@@ -119,7 +120,6 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
                     .suggest(closest(name, SECTIONS.iter().copied())),
             );
         }
-        let _ = v;
     }
     let meta = l.table::<Meta>("meta");
     let sources = l.list::<Source>("sources");
@@ -136,15 +136,26 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
     let layering = l.table::<Layering>("layering");
     let roadmap = l.table::<RoadmapRules>("roadmap");
     let archetypes = l.list::<Archetype>("archetypes");
+    let fit = l.table::<FitRules>("fit");
 
-    let (Some(meta), Some(scoring), Some(engagement), Some(layering), Some(roadmap), true) = (
+    let (
+        Some(meta),
+        Some(scoring),
+        Some(engagement),
+        Some(layering),
+        Some(roadmap),
+        Some(fit),
+        true,
+    ) = (
         meta,
         scoring,
         engagement,
         layering,
         roadmap,
+        fit,
         l.diags.is_empty(),
-    ) else {
+    )
+    else {
         l.diags.sort_by_key(|d| d.position);
         return Err(Diagnostics(l.diags));
     };
@@ -164,6 +175,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         layering,
         roadmap,
         archetypes,
+        fit,
     };
     let mut diags = super::validate::validate(&kb, src, &root);
     if diags.is_empty() {

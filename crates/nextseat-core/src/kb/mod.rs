@@ -55,6 +55,20 @@ pub struct KnowledgeBase {
     pub roadmap: RoadmapRules,
     /// The COO archetypes.
     pub archetypes: Vec<Archetype>,
+    /// Candidate-fit rules.
+    pub fit: FitRules,
+}
+
+/// Candidate-fit rules.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FitRules {
+    /// A candidate fits a seat at this score or above (0-100).
+    pub fits_min: f64,
+    /// Why.
+    pub why: String,
+    /// Source id.
+    pub source: String,
 }
 
 /// Name and version of a knowledge base.

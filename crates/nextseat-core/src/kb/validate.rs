@@ -489,6 +489,23 @@ pub(super) fn validate(
         );
     }
 
+    // Candidate fit.
+    cite(&mut v, "fit.source".into(), &kb.fit.source);
+    if !(0.0..=100.0).contains(&kb.fit.fits_min) {
+        v.at("fit.fits_min", "must be between 0 and 100");
+    }
+    for (i, r) in kb.roles.iter().enumerate() {
+        if r.id != RoleId::Ceo && r.requirements.is_empty() {
+            v.at(
+                &format!("roles[{i}].requirements"),
+                format!(
+                    "the seat \"{}\" needs skill requirements for candidate fit",
+                    r.id
+                ),
+            );
+        }
+    }
+
     // Archetypes.
     let arch_ids: Vec<&str> = kb.archetypes.iter().map(|a| a.id.as_str()).collect();
     v.unique("archetypes", arch_ids.iter().copied());

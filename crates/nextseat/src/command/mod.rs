@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod compare;
+pub mod fit;
 pub mod kb;
 pub mod roles;
 
@@ -16,6 +17,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Assess(a) => assess::run(a, kb_path),
         Command::Roles(a) => roles::run(a, kb_path),
         Command::Compare(a) => compare::run(a, kb_path),
+        Command::Fit(a) => fit::run(a, kb_path),
         Command::Kb(c) => kb::run(c, kb_path),
     }
 }
