@@ -26,9 +26,11 @@ pub mod fit;
 pub mod ids;
 pub mod kb;
 pub mod locate;
+pub mod ownership;
 pub mod points;
 pub mod profile;
 pub mod scenario;
+pub mod text;
 
 pub use assessment::Assessment;
 pub use diag::{Diagnostic, Diagnostics, Position};

@@ -15,6 +15,7 @@ pub mod html;
 pub mod json;
 pub mod labels;
 pub mod markdown;
+pub mod ownership;
 pub mod roles;
 pub mod svg;
 pub mod text;

@@ -1,7 +1,7 @@
 //! The command-line surface: what users type. Each subcommand's arguments live with
 //! its code in `command/`.
 
-use crate::command::{assess, compare, fit, kb, roles};
+use crate::command::{assess, compare, fit, kb, ownership, roles};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -45,6 +45,8 @@ pub enum Command {
     Compare(compare::Args),
     /// Rate a candidate against the seats' skill requirements: fit score, gaps, what else they can cover.
     Fit(fit::Args),
+    /// Audit who owns what: the seat that should own each responsibility, overlaps, gaps, CEO overload.
+    Ownership(ownership::Args),
     /// Inspect, validate and test knowledge bases.
     #[command(subcommand)]
     Kb(kb::Command),

@@ -311,6 +311,7 @@ fn help_teaches_with_examples() {
         vec!["kb", "export", "--help"],
         vec!["kb", "test", "--help"],
         vec!["fit", "--help"],
+        vec!["ownership", "--help"],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 0, "{args:?}");
@@ -789,4 +790,140 @@ fn bad_fit_role() {
     let r = run(&["fit", DANA, "--role", "cooo"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("did you mean \"coo\""), "{}", r.stderr);
+}
+
+// ---------- ownership audit ----------
+
+const ACME_CSV: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../examples/acme-ownership.csv"
+);
+
+#[test]
+fn ownership_json_is_the_contract_shape() {
+    let r = run(&["ownership", ACME_CSV, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let items = v["items"].as_array().expect("items");
+    assert_eq!(items.len(), 9, "one item per distinct responsibility");
+    let sops = &items[0];
+    assert_eq!(
+        sops["responsibility"],
+        "Write standard operating procedures"
+    );
+    assert_eq!(sops["owners"], serde_json::json!(["ceo"]));
+    assert_eq!(sops["recommended_role"], "coo");
+    assert!(sops["confidence"].as_f64().expect("confidence") > 0.5);
+    assert_eq!(
+        v["overlaps"],
+        serde_json::json!(["Weekly sales pipeline review"])
+    );
+    assert_eq!(v["ceo_overload"], true);
+    let gaps: Vec<&str> = v["gaps"]
+        .as_array()
+        .expect("gaps")
+        .iter()
+        .filter_map(|g| g.as_str())
+        .collect();
+    assert!(gaps.contains(&"Key cross-functional projects"), "{gaps:?}");
+    let signs: Vec<&str> = v["signs"]
+        .as_array()
+        .expect("signs")
+        .iter()
+        .filter_map(|g| g.as_str())
+        .collect();
+    assert!(signs.contains(&"coo.delegation_overload"));
+    assert!(signs.contains(&"cos.key_projects_unowned"));
+    assert!(signs.contains(&"cos.executive_coordination"));
+}
+
+#[test]
+fn assess_folds_in_ownership_signs() {
+    let plain = run(&["assess", EXAMPLE, "--format", "json"]);
+    let with = run(&[
+        "assess",
+        EXAMPLE,
+        "--ownership",
+        ACME_CSV,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    let a: serde_json::Value = serde_json::from_str(&plain.stdout).expect("json");
+    let b: serde_json::Value = serde_json::from_str(&with.stdout).expect("json");
+    let owned: Vec<&serde_json::Value> = b["signs"]
+        .as_array()
+        .expect("signs")
+        .iter()
+        .filter(|s| s["origin"] == "ownership")
+        .collect();
+    assert!(!owned.is_empty());
+    assert!(owned.iter().all(|s| s["evidence"].is_string()));
+    let cos = |v: &serde_json::Value| {
+        v["needs"]
+            .as_array()
+            .expect("needs")
+            .iter()
+            .find(|n| n["role"] == "chief_of_staff")
+            .and_then(|n| n["score"].as_f64())
+            .expect("cos")
+    };
+    assert!(
+        cos(&b) > cos(&a),
+        "ownership findings raise the Chief of Staff need"
+    );
+}
+
+#[test]
+fn bad_ownership_missing_header() {
+    let d = Dir::new();
+    d.file("o.csv", b"Write SOPs,ceo\n");
+    let r = run_in(d.path(), &["ownership", "o.csv"], None, &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("o.csv:1:") && r.stderr.contains("header"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bad_ownership_wrong_columns_and_unknown_role() {
+    let d = Dir::new();
+    d.file(
+        "o.csv",
+        b"responsibility,owner_role\nBudgets,coo\nSOPs,ceo,extra\nHiring,cfo\n",
+    );
+    let r = run_in(
+        d.path(),
+        &["ownership", "o.csv", "--format", "json"],
+        None,
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains("o.csv:3:") && r.stderr.contains("2 columns"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("o.csv:4:") && r.stderr.contains("unknown role \"cfo\""),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bad_assess_ownership_file_stops_the_assessment() {
+    let d = Dir::new();
+    d.file("o.csv", b"responsibility;owner\n");
+    let r = run_in(
+        d.path(),
+        &["assess", EXAMPLE, "--ownership", "o.csv", "-o", "out.json"],
+        None,
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(!d.path().join("out.json").exists());
 }

@@ -27,6 +27,8 @@ const SECTIONS: &[&str] = &[
     "roadmap",
     "archetypes",
     "fit",
+    "ownership",
+    "responsibility_areas",
 ];
 
 struct Loader<'s, 'i> {
@@ -137,6 +139,8 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
     let roadmap = l.table::<RoadmapRules>("roadmap");
     let archetypes = l.list::<Archetype>("archetypes");
     let fit = l.table::<FitRules>("fit");
+    let ownership = l.table::<OwnershipRules>("ownership");
+    let responsibility_areas = l.list::<ResponsibilityArea>("responsibility_areas");
 
     let (
         Some(meta),
@@ -145,6 +149,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         Some(layering),
         Some(roadmap),
         Some(fit),
+        Some(ownership),
         true,
     ) = (
         meta,
@@ -153,6 +158,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         layering,
         roadmap,
         fit,
+        ownership,
         l.diags.is_empty(),
     )
     else {
@@ -176,6 +182,8 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         roadmap,
         archetypes,
         fit,
+        ownership,
+        responsibility_areas,
     };
     let mut diags = super::validate::validate(&kb, src, &root);
     if diags.is_empty() {

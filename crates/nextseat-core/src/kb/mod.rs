@@ -57,8 +57,47 @@ pub struct KnowledgeBase {
     pub archetypes: Vec<Archetype>,
     /// Candidate-fit rules.
     pub fit: FitRules,
+    /// Ownership-audit rules.
+    pub ownership: OwnershipRules,
+    /// Responsibility areas per seat, with the words that recognise them.
+    pub responsibility_areas: Vec<ResponsibilityArea>,
 }
 
+/// Ownership-audit rules.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnershipRules {
+    /// The CEO is overloaded when owning at least this many operational responsibilities.
+    pub ceo_overload_min: u32,
+    /// The sign an overloaded CEO contributes.
+    pub ceo_overload_sign: String,
+    /// The sign that responsibilities with two or more owners contribute.
+    pub overlap_sign: String,
+    /// Why.
+    pub why: String,
+    /// Source id.
+    pub source: String,
+}
+
+/// A responsibility area of a seat.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponsibilityArea {
+    /// Id (`coo.budgets`).
+    pub id: String,
+    /// The seat that should own it.
+    pub seat: RoleId,
+    /// Label.
+    pub label: String,
+    /// Whether a company is expected to have someone own it.
+    pub core: bool,
+    /// Words and phrases that recognise it (stemmed; a phrase needs all its words).
+    pub words: Vec<String>,
+    /// The sign an unowned responsibility in this area contributes.
+    pub gap_sign: Option<String>,
+    /// Source id.
+    pub source: String,
+}
 /// Candidate-fit rules.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

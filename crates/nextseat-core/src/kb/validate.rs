@@ -506,6 +506,53 @@ pub(super) fn validate(
         }
     }
 
+    // Ownership audit.
+    cite(&mut v, "ownership.source".into(), &kb.ownership.source);
+    for (k, id) in [
+        ("ceo_overload_sign", &kb.ownership.ceo_overload_sign),
+        ("overlap_sign", &kb.ownership.overlap_sign),
+    ] {
+        if !sign_ids.contains(&id.as_str()) {
+            v.unknown(&format!("ownership.{k}"), "sign", id, &sign_ids);
+        }
+    }
+    let area_ids: Vec<&str> = kb
+        .responsibility_areas
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    v.unique("responsibility_areas", area_ids.iter().copied());
+    for (i, a) in kb.responsibility_areas.iter().enumerate() {
+        let key = format!("responsibility_areas[{i}]");
+        v.id_format(&format!("{key}.id"), &a.id);
+        cite(&mut v, format!("{key}.source"), &a.source);
+        if a.seat == RoleId::Ceo {
+            v.at(
+                &format!("{key}.seat"),
+                "an area must belong to a seat, not the ceo",
+            );
+        }
+        if a.words.iter().all(|w| w.trim().is_empty()) {
+            v.at(
+                &format!("{key}.words"),
+                "needs at least one word to recognise the area",
+            );
+        }
+        if let Some(s) = &a.gap_sign
+            && !sign_ids.contains(&s.as_str())
+        {
+            v.unknown(&format!("{key}.gap_sign"), "sign", s, &sign_ids);
+        }
+    }
+    for seat in RoleId::SEATS {
+        if !kb.responsibility_areas.iter().any(|a| a.seat == seat) {
+            v.at(
+                "responsibility_areas",
+                format!("the seat \"{seat}\" has no responsibility area"),
+            );
+        }
+    }
+
     // Archetypes.
     let arch_ids: Vec<&str> = kb.archetypes.iter().map(|a| a.id.as_str()).collect();
     v.unique("archetypes", arch_ids.iter().copied());

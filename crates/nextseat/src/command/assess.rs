@@ -3,7 +3,8 @@
 use crate::error::CliError;
 use crate::io::{Output, load_kb, profile_format, read_text};
 use clap::ValueEnum;
-use nextseat_core::{Profile, assess};
+use nextseat_core::Profile;
+use nextseat_core::engine::assess_with;
 use nextseat_report::{html, json, markdown, text};
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,7 @@ Examples:
   nextseat assess examples/acme-logistics.toml
   nextseat assess examples/acme-logistics.toml --format json | jq .primary
   nextseat assess examples/acme-logistics.toml --format html -o report.html
+  nextseat assess examples/acme-logistics.toml --ownership examples/acme-ownership.csv
   echo '{\"company\":{\"employees\":12}}' | nextseat assess -";
 
 /// Arguments of `assess`.
@@ -44,6 +46,9 @@ pub struct Args {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Fold in the signs of an ownership audit (CSV responsibility,owner_role).
+    #[arg(long, value_name = "CSV")]
+    pub ownership: Option<PathBuf>,
 }
 
 /// Runs `assess`.
@@ -55,7 +60,11 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
         origin: input.origin.clone(),
         diags,
     })?;
-    let result = assess(&kb, &profile);
+    let extra = match &args.ownership {
+        Some(path) => super::ownership::load(path, &kb)?.sign_hits(),
+        None => Vec::new(),
+    };
+    let result = assess_with(&kb, &profile, &extra);
     let out = Output::from_arg(args.output);
     let rendered = match args.format {
         ReportFormat::Text => text::render(&result, &kb, out.color()),

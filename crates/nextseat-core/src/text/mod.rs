@@ -1,0 +1,176 @@
+//! Text matching: the shared tokenizer and stemmer behind narrative intake and the
+//! ownership audit.
+//!
+//! Words are lower-cased, split on anything that is not a letter, digit or inner
+//! apostrophe/hyphen, contractions are expanded ("don't" → "do not"), and each word is
+//! reduced to its Snowball English stem (rust-stemmers), so "deliveries", "delivered"
+//! and "delivery" meet. Every token keeps its byte span, so a match can quote the exact
+//! phrase of the input.
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// One word of an input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// The word, lower-cased.
+    pub word: String,
+    /// Its stem.
+    pub stem: String,
+    /// Byte offset of the word's start in the input.
+    pub start: usize,
+    /// Byte offset just past the word's end.
+    pub end: usize,
+    /// Index of the clause the token is in (clauses break at . ! ? ; : , and line breaks).
+    pub clause: usize,
+}
+
+/// The tokenizer and stemmer.
+pub struct Analyzer {
+    stemmer: Stemmer,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Analyzer(english)")
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '&'
+}
+
+impl Analyzer {
+    /// An English analyzer.
+    pub fn new() -> Analyzer {
+        Analyzer {
+            stemmer: Stemmer::create(Algorithm::English),
+        }
+    }
+
+    /// The stem of one lower-case word.
+    pub fn stem(&self, word: &str) -> String {
+        self.stemmer.stem(word).into_owned()
+    }
+
+    /// The stems of a phrase, in order.
+    pub fn stems(&self, phrase: &str) -> Vec<String> {
+        self.tokens(phrase).into_iter().map(|t| t.stem).collect()
+    }
+
+    /// Splits `text` into tokens with their spans and clause numbers.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        let mut clause = 0;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if matches!(
+                c,
+                '.' | '!' | '?' | ';' | ':' | ',' | '\n' | '(' | ')' | '"' | '—' | '–'
+            ) {
+                clause += 1;
+                continue;
+            }
+            if !is_word_char(c) {
+                continue;
+            }
+            let start = i;
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                let inner = (d == '\'' || d == '’' || d == '-')
+                    && text[j + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(is_word_char);
+                if is_word_char(d) || inner {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let raw = text[start..end].to_lowercase().replace('’', "'");
+            self.push_word(&mut out, &raw, start, end, clause);
+        }
+        out
+    }
+
+    fn push_word(&self, out: &mut Vec<Token>, raw: &str, start: usize, end: usize, clause: usize) {
+        let mut emit = |w: &str| {
+            if !w.is_empty() {
+                out.push(Token {
+                    word: w.to_string(),
+                    stem: self.stem(w),
+                    start,
+                    end,
+                    clause,
+                });
+            }
+        };
+        if raw == "cannot" {
+            emit("can");
+            emit("not");
+        } else if let Some(base) = raw.strip_suffix("n't") {
+            let base = match base {
+                "wo" => "will",
+                "ca" => "can",
+                "sha" => "shall",
+                b => b,
+            };
+            emit(base);
+            emit("not");
+        } else if let Some((base, _)) = raw.split_once('\'') {
+            // "we're", "it's", "company's": keep the word, drop the clitic.
+            emit(base);
+        } else if raw.contains('-') {
+            for part in raw.split('-') {
+                emit(part);
+            }
+        } else {
+            emit(raw);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_meet_across_inflections() {
+        let a = Analyzer::new();
+        assert_eq!(a.stem("deliveries"), a.stem("delivery"));
+        assert_eq!(a.stem("procedures"), a.stem("procedure"));
+    }
+
+    #[test]
+    fn contractions_expand_to_not() {
+        let a = Analyzer::new();
+        let words: Vec<String> = a
+            .tokens("We don't lack SOPs, can't cope")
+            .into_iter()
+            .map(|t| t.word)
+            .collect();
+        assert_eq!(
+            words,
+            ["we", "do", "not", "lack", "sops", "can", "not", "cope"]
+        );
+    }
+
+    #[test]
+    fn spans_quote_the_input_and_clauses_split() {
+        let a = Analyzer::new();
+        let text = "Orders go out late. Everyone’s busy, really";
+        let t = a.tokens(text);
+        assert_eq!(&text[t[0].start..t[0].end], "Orders");
+        assert_eq!(t[3].clause, 0);
+        assert_eq!(t[4].word, "everyone");
+        assert!(t[4].clause > t[3].clause);
+        assert!(t[6].clause > t[5].clause);
+    }
+}
