@@ -22,6 +22,32 @@ fn bench(c: &mut Criterion) {
                 .is_ok()
         })
     });
+    // A 2,000-word narrative built from the evaluation set's sentences.
+    let eval = include_str!("../../../kb/eval/narrative.toml");
+    let sentences: Vec<&str> = eval
+        .lines()
+        .filter_map(|l| l.strip_prefix("text = \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .collect();
+    let mut narrative = String::new();
+    let mut i = 0;
+    while narrative.split_whitespace().count() < 2000 {
+        narrative.push_str(sentences[i % sentences.len()]);
+        narrative.push(' ');
+        i += 1;
+    }
+    let _ = kb.diagnose("warm up the matcher");
+    c.bench_function("diagnose_2000_word_narrative", |b| {
+        b.iter(|| kb.diagnose(black_box(&narrative)))
+    });
+    let csv = include_str!("../../../examples/acme-ownership.csv");
+    let rows = match nextseat_core::ownership::parse_csv(csv) {
+        Ok(r) => r,
+        Err(e) => panic!("example CSV invalid: {e}"),
+    };
+    c.bench_function("ownership_audit_example", |b| {
+        b.iter(|| nextseat_core::ownership::audit(&kb, black_box(&rows)))
+    });
     c.bench_function("load_default_kb", |b| {
         b.iter(|| KnowledgeBase::parse(black_box(nextseat_core::kb::DEFAULT_KB)).is_ok())
     });

@@ -1,7 +1,7 @@
 //! The command-line surface: what users type. Each subcommand's arguments live with
 //! its code in `command/`.
 
-use crate::command::{assess, compare, fit, kb, ownership, roles};
+use crate::command::{assess, compare, diagnose, fit, kb, ownership, roles};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -43,6 +43,8 @@ pub enum Command {
     Roles(roles::Args),
     /// Compare two roles side by side.
     Compare(compare::Args),
+    /// Find the signs in a founder's own words, with the phrase that triggered each.
+    Diagnose(diagnose::Args),
     /// Rate a candidate against the seats' skill requirements: fit score, gaps, what else they can cover.
     Fit(fit::Args),
     /// Audit who owns what: the seat that should own each responsibility, overlaps, gaps, CEO overload.

@@ -312,6 +312,8 @@ fn help_teaches_with_examples() {
         vec!["kb", "test", "--help"],
         vec!["fit", "--help"],
         vec!["ownership", "--help"],
+        vec!["diagnose", "--help"],
+        vec!["kb", "eval", "--help"],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 0, "{args:?}");
@@ -926,4 +928,92 @@ fn bad_assess_ownership_file_stops_the_assessment() {
     );
     assert_eq!(r.code, 2);
     assert!(!d.path().join("out.json").exists());
+}
+
+// ---------- narrative intake ----------
+
+#[test]
+fn diagnose_from_argument_file_and_stdin() {
+    let text =
+        "Orders keep going out late. Deliverables are never late. We do not lack procedures.";
+    let a = run(&["diagnose", text, "--format", "json"]);
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    let v: serde_json::Value = serde_json::from_str(&a.stdout).expect("json");
+    let signs = v["signs"].as_array().expect("signs");
+    assert_eq!(signs.len(), 1, "{signs:?}");
+    assert_eq!(signs[0]["id"], "coo.slipping_deliverables");
+    assert_eq!(signs[0]["phrase"], "Orders keep going out late");
+    assert_eq!(signs[0]["line"], 1);
+    assert_eq!(signs[0]["column"], 1);
+    assert!(
+        v["suppressed"]
+            .as_array()
+            .expect("suppressed")
+            .iter()
+            .any(|s| s["id"] == "coo.missing_sops")
+    );
+
+    let d = Dir::new();
+    d.file("notes.txt", text.as_bytes());
+    let b = run_in(
+        d.path(),
+        &["diagnose", "--file", "notes.txt", "--format", "json"],
+        None,
+        &[],
+    );
+    assert_eq!(b.stdout, a.stdout, "--file reads the same");
+    let c = run_in(
+        d.path(),
+        &["diagnose", "--format", "json"],
+        Some(text.as_bytes()),
+        &[],
+    );
+    assert_eq!(c.stdout, a.stdout, "stdin reads the same");
+    let t = run(&["diagnose", text]);
+    assert!(t.stdout.contains("coo.slipping_deliverables") && t.stdout.contains("Not counted"));
+}
+
+#[test]
+fn assess_diagnoses_the_profile_narrative() {
+    let d = Dir::new();
+    d.file(
+        "p.toml",
+        b"[company]\nemployees = 25\n[situation]\nsigns = [\"coo.slipping_deliverables\"]\nnarrative = \"Orders keep going out late and I am constantly putting out fires.\"\n",
+    );
+    let r = run_in(
+        d.path(),
+        &["assess", "p.toml", "--format", "json"],
+        None,
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    let signs = v["signs"].as_array().expect("signs");
+    let late: Vec<_> = signs
+        .iter()
+        .filter(|s| s["id"] == "coo.slipping_deliverables")
+        .collect();
+    assert_eq!(late.len(), 1, "declared and narrative count once");
+    assert_eq!(late[0]["origin"], "declared");
+    let fire = signs
+        .iter()
+        .find(|s| s["id"] == "coo.firefighting")
+        .expect("found in narrative");
+    assert_eq!(fire["origin"], "narrative");
+    assert_eq!(fire["evidence"], "putting out fires");
+}
+
+#[test]
+fn bad_diagnose_missing_file() {
+    let r = run(&["diagnose", "--file", "/nonexistent/notes.txt"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no such file"));
+}
+
+#[test]
+fn kb_eval_reports_precision_and_recall() {
+    let set = concat!(env!("CARGO_MANIFEST_DIR"), "/../../kb/eval/narrative.toml");
+    let r = run(&["kb", "eval", set]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("precision") && r.stdout.contains("recall"));
 }

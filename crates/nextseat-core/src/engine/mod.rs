@@ -19,13 +19,15 @@ use crate::ids::{RoleId, Verdict};
 use crate::kb::KnowledgeBase;
 use crate::profile::Profile;
 
-/// Assesses a profile with the signs it declares and those its events imply.
+/// Assesses a profile: its declared signs, those found in its narrative, and those its
+/// events imply.
 pub fn assess(kb: &KnowledgeBase, profile: &Profile) -> Assessment {
     assess_with(kb, profile, &[])
 }
 
-/// Assesses a profile with extra signs found elsewhere (a narrative, an ownership audit).
-/// A sign found twice counts once, under its strongest origin (declared first).
+/// Assesses a profile with extra signs found elsewhere (an ownership audit). The
+/// profile's narrative, if any, is diagnosed here. A sign found twice counts once, under
+/// its first origin: declared, then narrative, then the extra signs, then events.
 pub fn assess_with(kb: &KnowledgeBase, profile: &Profile, extra: &[SignHit]) -> Assessment {
     let lower = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.to_lowercase()).collect() };
     let gaps = lower(&profile.leadership.ceo_gaps);
@@ -62,7 +64,12 @@ pub fn assess_with(kb: &KnowledgeBase, profile: &Profile, extra: &[SignHit]) -> 
         current_roles: &profile.leadership.current_roles,
     };
 
-    let hits = signs::collect(kb, profile, extra);
+    let mut found = match profile.situation.narrative.as_deref() {
+        Some(text) if !text.trim().is_empty() => kb.diagnose(text).sign_hits(),
+        _ => Vec::new(),
+    };
+    found.extend_from_slice(extra);
+    let hits = signs::collect(kb, profile, &found);
     let mut needs: Vec<_> = RoleId::SEATS
         .into_iter()
         .map(|seat| score::need(kb, seat, &hits, &facts))

@@ -29,6 +29,7 @@ const SECTIONS: &[&str] = &[
     "fit",
     "ownership",
     "responsibility_areas",
+    "narrative",
 ];
 
 struct Loader<'s, 'i> {
@@ -141,6 +142,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
     let fit = l.table::<FitRules>("fit");
     let ownership = l.table::<OwnershipRules>("ownership");
     let responsibility_areas = l.list::<ResponsibilityArea>("responsibility_areas");
+    let narrative = l.table::<NarrativeRules>("narrative");
 
     let (
         Some(meta),
@@ -150,6 +152,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         Some(roadmap),
         Some(fit),
         Some(ownership),
+        Some(narrative),
         true,
     ) = (
         meta,
@@ -159,6 +162,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         roadmap,
         fit,
         ownership,
+        narrative,
         l.diags.is_empty(),
     )
     else {
@@ -184,6 +188,8 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         fit,
         ownership,
         responsibility_areas,
+        narrative,
+        matcher: std::sync::OnceLock::new(),
     };
     let mut diags = super::validate::validate(&kb, src, &root);
     if diags.is_empty() {

@@ -61,6 +61,32 @@ pub struct KnowledgeBase {
     pub ownership: OwnershipRules,
     /// Responsibility areas per seat, with the words that recognise them.
     pub responsibility_areas: Vec<ResponsibilityArea>,
+    /// How narratives are read.
+    pub narrative: NarrativeRules,
+    /// The compiled narrative matcher, built on first use.
+    pub(crate) matcher: std::sync::OnceLock<std::sync::Arc<crate::text::narrative::Matcher>>,
+}
+
+/// How narratives are read: synonyms, negation and clause breaks.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NarrativeRules {
+    /// Most words allowed between two neighbouring words of a phrase.
+    pub max_gap: u32,
+    /// How many words before a match a negator still negates it.
+    pub negation_window: u32,
+    /// Words that negate a match inside or just before it.
+    pub negators: Vec<String>,
+    /// Words or phrases that mark a clause's problem as resolved.
+    pub resolved: Vec<String>,
+    /// Words that start a new clause (contrast).
+    pub clause_breaks: Vec<String>,
+    /// Groups of interchangeable words; the first is the one phrases are written with.
+    pub synonyms: Vec<Vec<String>>,
+    /// Why.
+    pub why: String,
+    /// Source id.
+    pub source: String,
 }
 
 /// Ownership-audit rules.
@@ -289,6 +315,9 @@ pub struct Sign {
     pub source: String,
     /// Points towards seats (never negative: a sign can only raise a need).
     pub weights: Weights,
+    /// Phrases that recognise the sign in a narrative (words in order; stemmed).
+    #[serde(default)]
+    pub phrases: Vec<String>,
 }
 
 /// A strategic event.
@@ -521,6 +550,17 @@ impl KnowledgeBase {
             .iter()
             .find(|r| r.id == id)
             .unwrap_or(&self.roles[0])
+    }
+
+    /// The narrative matcher for this knowledge base (compiled once, on first use).
+    pub fn matcher(&self) -> &crate::text::narrative::Matcher {
+        self.matcher
+            .get_or_init(|| std::sync::Arc::new(crate::text::narrative::Matcher::new(self)))
+    }
+
+    /// Finds the signs in a founder's narrative.
+    pub fn diagnose(&self, text: &str) -> crate::text::narrative::Diagnosis {
+        self.matcher().diagnose(self, text)
     }
 
     /// The sign with this id.

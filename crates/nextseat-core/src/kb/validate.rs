@@ -553,6 +553,25 @@ pub(super) fn validate(
         }
     }
 
+    // Narrative.
+    cite(&mut v, "narrative.source".into(), &kb.narrative.source);
+    if kb.narrative.max_gap > 10 {
+        v.at(
+            "narrative.max_gap",
+            "at most 10 words between neighbours of a phrase",
+        );
+    }
+    for (i, s) in kb.signs.iter().enumerate() {
+        for (j, p) in s.phrases.iter().enumerate() {
+            if !p.chars().any(char::is_alphanumeric) {
+                v.at(
+                    &format!("signs[{i}].phrases[{j}]"),
+                    "a phrase needs at least one word",
+                );
+            }
+        }
+    }
+
     // Archetypes.
     let arch_ids: Vec<&str> = kb.archetypes.iter().map(|a| a.id.as_str()).collect();
     v.unique("archetypes", arch_ids.iter().copied());

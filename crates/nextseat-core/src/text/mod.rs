@@ -7,6 +7,9 @@
 //! and "delivery" meet. Every token keeps its byte span, so a match can quote the exact
 //! phrase of the input.
 
+pub mod eval;
+pub mod narrative;
+
 use rust_stemmers::{Algorithm, Stemmer};
 
 /// One word of an input.

@@ -37,6 +37,17 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Measure narrative intake (precision, recall, every miss) on a labelled set of sentences.
+    #[command(
+        after_help = "Example:\n  nextseat kb eval kb/eval/narrative.toml\n  nextseat --kb mine.toml kb eval kb/eval/narrative.toml --format json"
+    )]
+    Eval {
+        /// The evaluation file ([[case]] text = \"...\", signs = [...]).
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+    },
     /// Run golden scenario files (profile in, expected verdicts and evidence out) against a knowledge base.
     #[command(
         after_help = "Examples:\n  nextseat kb test kb/scenarios\n  nextseat --kb mine.toml kb test kb/scenarios/mentor-founder.toml"
@@ -54,6 +65,7 @@ pub fn run(cmd: Command, kb_path: Option<&Path>) -> Result<(), CliError> {
         Command::Check { file, format } => check(&file, format),
         Command::Export { output } => Output::from_arg(output).write(nextseat_core::kb::DEFAULT_KB),
         Command::Test { paths } => test(&paths, kb_path),
+        Command::Eval { file, format } => eval(&file, format, kb_path),
     }
 }
 
@@ -172,4 +184,50 @@ fn test(paths: &[PathBuf], kb_path: Option<&Path>) -> Result<(), CliError> {
         return Err(CliError::Failed(format!("{failed} scenario(s) failed")));
     }
     Ok(())
+}
+
+fn eval(file: &Path, format: CheckFormat, kb_path: Option<&Path>) -> Result<(), CliError> {
+    let kb = load_kb(kb_path)?;
+    let input = read_text(file)?;
+    let set = nextseat_core::text::eval::EvalSet::parse(&input.text, &kb).map_err(|diags| {
+        CliError::Invalid {
+            origin: input.origin.clone(),
+            diags,
+        }
+    })?;
+    let r = set.evaluate(&kb);
+    let out = match format {
+        CheckFormat::Json => nextseat_report::json::to_json(&r),
+        CheckFormat::Text => {
+            let mut o = String::new();
+            for m in &r.misses {
+                o.push_str(&format!("miss  {:?}\n", m.text));
+                if !m.false_positives.is_empty() {
+                    o.push_str(&format!(
+                        "      found but not expected: {}\n",
+                        m.false_positives.join(", ")
+                    ));
+                }
+                if !m.false_negatives.is_empty() {
+                    o.push_str(&format!(
+                        "      expected but not found: {}\n",
+                        m.false_negatives.join(", ")
+                    ));
+                }
+            }
+            o.push_str(&format!(
+                "{} cases ({} with signs, {} without): precision {:.3}, recall {:.3} (TP {}, FP {}, FN {})\n",
+                r.cases,
+                r.positive_cases,
+                r.negative_cases,
+                r.precision,
+                r.recall,
+                r.true_positives,
+                r.false_positives,
+                r.false_negatives
+            ));
+            o
+        }
+    };
+    Output::Stdout.write(&out)
 }

@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod compare;
+pub mod diagnose;
 pub mod fit;
 pub mod kb;
 pub mod ownership;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Roles(a) => roles::run(a, kb_path),
         Command::Compare(a) => compare::run(a, kb_path),
         Command::Fit(a) => fit::run(a, kb_path),
+        Command::Diagnose(a) => diagnose::run(a, kb_path),
         Command::Ownership(a) => ownership::run(a, kb_path),
         Command::Kb(c) => kb::run(c, kb_path),
     }

@@ -1,0 +1,92 @@
+//! Narrative intake against the labelled evaluation set in `kb/eval/narrative.toml`
+//! (written independently of the matcher's phrases). Fails below 0.9 precision or 0.85
+//! recall; the figures are printed (run with `--nocapture`) and kept in BENCHMARKS.md.
+#![allow(missing_docs)]
+
+use nextseat_core::KnowledgeBase;
+use nextseat_core::text::eval::EvalSet;
+use std::path::Path;
+
+#[test]
+fn narrative_precision_and_recall_meet_the_bar() {
+    let kb = KnowledgeBase::default_kb();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kb/eval/narrative.toml");
+    let src = std::fs::read_to_string(&path).expect("kb/eval/narrative.toml exists");
+    let set = match EvalSet::parse(&src, &kb) {
+        Ok(s) => s,
+        Err(e) => panic!("invalid evaluation set: {e}"),
+    };
+    assert!(set.cases.iter().filter(|c| !c.signs.is_empty()).count() >= 80);
+    assert!(set.cases.iter().filter(|c| c.signs.is_empty()).count() >= 25);
+    for s in &kb.signs {
+        assert!(
+            set.cases.iter().any(|c| c.signs.contains(&s.id)),
+            "no evaluation case for {}",
+            s.id
+        );
+    }
+    let r = set.evaluate(&kb);
+    let misses: Vec<String> = r
+        .misses
+        .iter()
+        .map(|m| {
+            format!(
+                "  {:?}  +{:?} -{:?}",
+                m.text, m.false_positives, m.false_negatives
+            )
+        })
+        .collect();
+    eprintln!(
+        "narrative eval: {} cases ({} positive, {} negative): precision {:.3}, recall {:.3} (TP {}, FP {}, FN {})",
+        r.cases,
+        r.positive_cases,
+        r.negative_cases,
+        r.precision,
+        r.recall,
+        r.true_positives,
+        r.false_positives,
+        r.false_negatives
+    );
+    assert!(
+        r.precision >= 0.9 && r.recall >= 0.85,
+        "precision {:.3} (need 0.9), recall {:.3} (need 0.85); misses:\n{}",
+        r.precision,
+        r.recall,
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn negation_and_contrast_do_not_fire() {
+    let kb = KnowledgeBase::default_kb();
+    for text in [
+        "Deliverables are never late.",
+        "We do not lack procedures.",
+        "Unlike last year, handoffs are fine.",
+        "Firefighting is a thing of the past for us.",
+        "Our budget is under control.",
+    ] {
+        let d = kb.diagnose(text);
+        assert!(d.signs.is_empty(), "{text:?} fired {:?}", d.signs);
+    }
+    for (text, sign) in [
+        ("Orders keep going out late", "coo.slipping_deliverables"),
+        ("we miss delivery dates", "coo.slipping_deliverables"),
+        (
+            "Nobody follows up with the warehouse team",
+            "impl.cross_team_followup",
+        ),
+    ] {
+        let d = kb.diagnose(text);
+        assert!(
+            d.signs.iter().any(|f| f.id == sign),
+            "{text:?} should fire {sign}: {d:?}"
+        );
+        let f = d.signs.iter().find(|f| f.id == sign).expect("found");
+        assert_eq!(
+            &text[f.start..f.end],
+            f.phrase,
+            "the phrase is the input's own words"
+        );
+    }
+}
