@@ -278,7 +278,7 @@ impl OwnershipAudit {
 
 /// Audits the rows.
 pub fn audit(kb: &KnowledgeBase, rows: &[Row]) -> OwnershipAudit {
-    let classifier = Classifier::new(kb);
+    let classifier = kb.classifier();
     let mut items: Vec<Item> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     for row in rows {

@@ -190,6 +190,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         responsibility_areas,
         narrative,
         matcher: std::sync::OnceLock::new(),
+        classifier: std::sync::OnceLock::new(),
     };
     let mut diags = super::validate::validate(&kb, src, &root);
     if diags.is_empty() {

@@ -65,6 +65,8 @@ pub struct KnowledgeBase {
     pub narrative: NarrativeRules,
     /// The compiled narrative matcher, built on first use.
     pub(crate) matcher: std::sync::OnceLock<std::sync::Arc<crate::text::narrative::Matcher>>,
+    /// The compiled responsibility classifier, built on first use.
+    pub(crate) classifier: std::sync::OnceLock<std::sync::Arc<crate::ownership::Classifier>>,
 }
 
 /// How narratives are read: synonyms, negation and clause breaks.
@@ -556,6 +558,12 @@ impl KnowledgeBase {
     pub fn matcher(&self) -> &crate::text::narrative::Matcher {
         self.matcher
             .get_or_init(|| std::sync::Arc::new(crate::text::narrative::Matcher::new(self)))
+    }
+
+    /// The responsibility classifier for this knowledge base (compiled once).
+    pub fn classifier(&self) -> &crate::ownership::Classifier {
+        self.classifier
+            .get_or_init(|| std::sync::Arc::new(crate::ownership::Classifier::new(self)))
     }
 
     /// Finds the signs in a founder's narrative.

@@ -69,6 +69,8 @@ impl Analyzer {
     /// Splits `text` into tokens with their spans and clause numbers.
     pub fn tokens(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::new();
+        // Words repeat a lot in prose; stemming each distinct word once halves the cost.
+        let mut cache: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         let mut clause = 0;
         let mut chars = text.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
@@ -98,17 +100,33 @@ impl Analyzer {
                 }
             }
             let raw = text[start..end].to_lowercase().replace('’', "'");
-            self.push_word(&mut out, &raw, start, end, clause);
+            self.push_word(&mut out, &mut cache, &raw, start, end, clause);
         }
         out
     }
 
-    fn push_word(&self, out: &mut Vec<Token>, raw: &str, start: usize, end: usize, clause: usize) {
+    fn push_word(
+        &self,
+        out: &mut Vec<Token>,
+        cache: &mut std::collections::HashMap<String, String>,
+        raw: &str,
+        start: usize,
+        end: usize,
+        clause: usize,
+    ) {
         let mut emit = |w: &str| {
             if !w.is_empty() {
+                let stem = match cache.get(w) {
+                    Some(s) => s.clone(),
+                    None => {
+                        let s = self.stem(w);
+                        cache.insert(w.to_string(), s.clone());
+                        s
+                    }
+                };
                 out.push(Token {
                     word: w.to_string(),
-                    stem: self.stem(w),
+                    stem,
                     start,
                     end,
                     clause,

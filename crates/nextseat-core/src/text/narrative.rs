@@ -190,7 +190,7 @@ impl Matcher {
             }
             candidates.sort_unstable();
             candidates.dedup();
-            let resolved = self.resolved_in(clause);
+            let mut resolved: Option<Option<String>> = None;
             for p in candidates.iter().map(|&i| &self.patterns[i]) {
                 let id = &kb.signs[p.sign].id;
                 if found.iter().any(|f| &f.id == id) {
@@ -204,7 +204,8 @@ impl Matcher {
                 let phrase = text[start..end].to_string();
                 let pos = Position::of_offset(text, start);
                 let negated = self.negated(clause, first, last, &positions);
-                let reason = match (negated, &resolved) {
+                let resolved = resolved.get_or_insert_with(|| self.resolved_in(clause));
+                let reason = match (negated, &*resolved) {
                     (Some(w), _) => Some(format!("negated by \"{w}\"")),
                     (None, Some(r)) => Some(format!("the clause says it is resolved (\"{r}\")")),
                     (None, None) => None,
