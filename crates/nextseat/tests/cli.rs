@@ -1017,3 +1017,69 @@ fn kb_eval_reports_precision_and_recall() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("precision") && r.stdout.contains("recall"));
 }
+
+// ---------- golden outputs ----------
+
+/// Compares a command's stdout with a file under tests/golden; `UPDATE_GOLDEN=1`
+/// rewrites the file (review the diff before committing it).
+fn golden(name: &str, args: &[&str]) {
+    let r = run(args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &r.stdout).expect("write golden");
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create)",
+            path.display()
+        )
+    });
+    assert!(
+        r.stdout == want,
+        "{name} differs from the golden file; got:\n{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn golden_assess_json() {
+    golden("assess-acme.json", &["assess", EXAMPLE, "--format", "json"]);
+}
+
+#[test]
+fn golden_assess_with_ownership_text() {
+    golden(
+        "assess-acme-ownership.txt",
+        &["assess", EXAMPLE, "--ownership", ACME_CSV],
+    );
+}
+
+#[test]
+fn golden_ownership_json() {
+    golden(
+        "ownership-acme.json",
+        &["ownership", ACME_CSV, "--format", "json"],
+    );
+}
+
+#[test]
+fn golden_fit_json() {
+    golden("fit-dana.json", &["fit", DANA, "--format", "json"]);
+}
+
+#[test]
+fn golden_diagnose_json() {
+    golden(
+        "diagnose.json",
+        &[
+            "diagnose",
+            "Orders keep going out late and I spend my week chasing people. We don't lack procedures, but nothing is written down. Unlike last year, handoffs are fine.",
+            "--format",
+            "json",
+        ],
+    );
+}
