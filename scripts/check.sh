@@ -13,5 +13,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> cargo test"
 cargo test --workspace --locked
 
+echo "==> nextseat kb eval kb/eval/narrative.toml (narrative intake precision and recall)"
+cargo run --quiet --locked -p nextseat -- kb eval kb/eval/narrative.toml | tail -n 1
+
 echo "==> nextseat kb test kb/scenarios (the golden scenarios, as a consultancy runs them)"
 cargo run --quiet --locked -p nextseat -- kb test kb/scenarios

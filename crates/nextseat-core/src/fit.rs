@@ -7,10 +7,9 @@
 //! remainder). Article 002's asymmetry is data: a seat's `can_cover` list in the KB says
 //! which other seats' work someone who fits it can also do.
 
-use crate::diag::{Diagnostic, Diagnostics, closest, humanise};
+use crate::diag::{Diagnostic, Diagnostics, closest};
 use crate::ids::RoleId;
 use crate::kb::KnowledgeBase;
-use crate::locate::{json_position, parse_path, toml_position};
 use crate::points::Points;
 use crate::profile::Format;
 use serde::{Deserialize, Serialize};
@@ -44,31 +43,12 @@ impl Candidate {
                 "the candidate file is empty: it needs [candidate] name and [skills]",
             )]));
         }
-        let parsed: Result<Candidate, Diagnostic> = match format {
-            Format::Toml => toml::from_str(src)
-                .map_err(|e| Diagnostic::new("", humanise(e.message())).at_span(src, e.span())),
-            Format::Json => serde_json::from_str(src).map_err(|e| {
-                let pos = (e.line() > 0).then(|| crate::diag::Position {
-                    line: e.line(),
-                    column: e.column().max(1),
-                });
-                let msg = e.to_string();
-                let msg = msg
-                    .rfind(" at line ")
-                    .map_or(msg.clone(), |i| msg[..i].to_string());
-                Diagnostic::new("", humanise(&msg)).at(pos)
-            }),
-        };
+        let parsed: Result<Candidate, Diagnostic> = crate::locate::deserialize(src, format);
         let c = parsed.map_err(|d| Diagnostics(vec![d]))?;
         let ids: Vec<&str> = kb.skills.iter().map(|s| s.id.as_str()).collect();
         let mut diags = Vec::new();
-        let locate = |key: &str, value: Option<&str>| {
-            let path = parse_path(key);
-            match format {
-                Format::Toml => toml_position(src, &path),
-                Format::Json => json_position(src, &path, value),
-            }
-        };
+        let locate =
+            |key: &str, value: Option<&str>| crate::locate::position(src, format, key, value);
         for (id, rating) in &c.skills {
             let key = format!("skills.{id}");
             if kb.skill(id).is_none() {

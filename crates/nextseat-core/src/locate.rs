@@ -112,6 +112,45 @@ pub fn json_position(src: &str, path: &[Seg], value: Option<&str>) -> Option<Pos
         .map(|i| Position::of_offset(src, i))
 }
 
+/// Deserialises a TOML or JSON document, turning a syntax or shape error into one
+/// located, plain-worded diagnostic.
+pub fn deserialize<T: serde::de::DeserializeOwned>(
+    src: &str,
+    format: crate::profile::Format,
+) -> Result<T, crate::diag::Diagnostic> {
+    use crate::diag::{Diagnostic, humanise};
+    match format {
+        crate::profile::Format::Toml => toml::from_str(src)
+            .map_err(|e| Diagnostic::new("", humanise(e.message())).at_span(src, e.span())),
+        crate::profile::Format::Json => serde_json::from_str(src).map_err(|e| {
+            let pos = (e.line() > 0).then(|| Position {
+                line: e.line(),
+                column: e.column().max(1),
+            });
+            let msg = e.to_string();
+            let msg = msg
+                .rfind(" at line ")
+                .map_or(msg.clone(), |i| msg[..i].to_string());
+            Diagnostic::new("", humanise(&msg)).at(pos)
+        }),
+    }
+}
+
+/// The position of the dotted `key` (and, for JSON, the offending string `value`) in a
+/// document of either format.
+pub fn position(
+    src: &str,
+    format: crate::profile::Format,
+    key: &str,
+    value: Option<&str>,
+) -> Option<Position> {
+    let path = parse_path(key);
+    match format {
+        crate::profile::Format::Toml => toml_position(src, &path),
+        crate::profile::Format::Json => json_position(src, &path, value),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

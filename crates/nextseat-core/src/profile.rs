@@ -7,10 +7,9 @@
 //! *every* problem is reported, each located in the source text and, for an unknown id,
 //! with the closest valid one.
 
-use crate::diag::{Diagnostic, Diagnostics, Position, closest, humanise};
+use crate::diag::{Diagnostic, Diagnostics, closest};
 use crate::ids::{Budget, Growth, Intensity, Market, RoleId};
 use crate::kb::KnowledgeBase;
-use crate::locate::{json_position, parse_path, toml_position};
 use serde::{Deserialize, Serialize};
 
 /// The format of a profile text.
@@ -148,32 +147,13 @@ impl Profile {
                 "the profile is empty: it needs at least [company] with employees",
             )]));
         }
-        let parsed: Result<Profile, Diagnostic> = match format {
-            Format::Toml => toml::from_str(src)
-                .map_err(|e| Diagnostic::new("", humanise(e.message())).at_span(src, e.span())),
-            Format::Json => serde_json::from_str(src).map_err(|e| {
-                let pos = (e.line() > 0).then(|| Position {
-                    line: e.line(),
-                    column: e.column().max(1),
-                });
-                let msg = e.to_string();
-                let msg = match msg.rfind(" at line ") {
-                    Some(i) => msg[..i].to_string(),
-                    None => msg,
-                };
-                Diagnostic::new("", humanise(&msg)).at(pos)
-            }),
-        };
+        let parsed: Result<Profile, Diagnostic> = crate::locate::deserialize(src, format);
         let profile = parsed.map_err(|d| Diagnostics(vec![d]))?;
         let diags = profile.validate(kb);
         let located = diags
             .into_iter()
             .map(|(d, value)| {
-                let path = parse_path(&d.key);
-                let pos = match format {
-                    Format::Toml => toml_position(src, &path),
-                    Format::Json => json_position(src, &path, value.as_deref()),
-                };
+                let pos = crate::locate::position(src, format, &d.key, value.as_deref());
                 d.at(pos)
             })
             .collect();
@@ -303,6 +283,7 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Position;
 
     fn kb() -> KnowledgeBase {
         KnowledgeBase::default_kb()
