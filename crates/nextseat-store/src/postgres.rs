@@ -1,0 +1,81 @@
+//! PostgreSQL: a connection pool, default synchronous commit, and a unique index on the
+//! idempotency key (`ON CONFLICT DO NOTHING`, then read the winner).
+
+use crate::{AssessmentStore, Saved, StoreError, Stored, new_id, now_ms, stored};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The PostgreSQL store.
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects and runs the migrations.
+    pub async fn open(url: &str) -> Result<PgStore, StoreError> {
+        let pool = PgPoolOptions::new().max_connections(8).connect(url).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+}
+
+impl AssessmentStore for PgStore {
+    async fn save(
+        &self,
+        request: &str,
+        result: &str,
+        idempotency_key: Option<&str>,
+    ) -> Result<Saved, StoreError> {
+        let s = Stored {
+            id: new_id(),
+            created_at_ms: now_ms(),
+            request: request.to_string(),
+            result: result.to_string(),
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO assessments (id, created_at_ms, idempotency_key, request, result) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING",
+        )
+        .bind(&s.id)
+        .bind(s.created_at_ms)
+        .bind(idempotency_key)
+        .bind(&s.request)
+        .bind(&s.result)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(Saved::Created(s));
+        }
+        let key = idempotency_key.unwrap_or_default();
+        let row: (String, i64, String, String) = sqlx::query_as(
+            "SELECT id, created_at_ms, request, result FROM assessments WHERE idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_one(&self.pool)
+        .await?;
+        let first = stored(row);
+        if first.request == request {
+            Ok(Saved::Replayed(first))
+        } else {
+            Err(StoreError::IdempotencyConflict)
+        }
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<Stored>, StoreError> {
+        let row: Option<(String, i64, String, String)> = sqlx::query_as(
+            "SELECT id, created_at_ms, request, result FROM assessments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(stored))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
