@@ -6,13 +6,13 @@
 
 use crate::ids::{Engagement, Origin, RoleId, Verdict};
 use crate::points::Points;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The current JSON schema version.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// A complete assessment.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
     /// Always [`SCHEMA_VERSION`].
     pub schema_version: u32,
@@ -33,7 +33,7 @@ pub struct Assessment {
 }
 
 /// The knowledge base behind a result.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Method {
     /// KB name.
     pub kb_name: String,
@@ -42,7 +42,7 @@ pub struct Method {
 }
 
 /// The company, as classified.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompanySummary {
     /// Name, when given.
     pub name: Option<String>,
@@ -57,7 +57,7 @@ pub struct CompanySummary {
 }
 
 /// A sign taken into account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignHit {
     /// Sign id.
     pub id: String,
@@ -68,7 +68,7 @@ pub struct SignHit {
 }
 
 /// The need for one seat.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Need {
     /// The seat.
     pub role: RoleId,
@@ -87,7 +87,7 @@ pub struct Need {
 }
 
 /// What kind of knowledge-base entry an evidence line comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EvidenceKind {
     /// A sign.
@@ -101,7 +101,7 @@ pub enum EvidenceKind {
 }
 
 /// One line of a need's arithmetic.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
     /// The KB id: a sign, event or factor id, or `bound.cap` / `bound.floor`.
     pub factor: String,
@@ -119,7 +119,7 @@ pub struct Evidence {
 }
 
 /// The rule behind a decision, in words, with its KB entry and source.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
     /// The KB entry (`verdicts[0]`, `layering`, `engagement.lean_budget`…).
     pub rule: String,
@@ -130,7 +130,7 @@ pub struct Reason {
 }
 
 /// One step of the roadmap.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     /// 1-based.
     pub step: u32,
@@ -145,7 +145,7 @@ pub struct Step {
 }
 
 /// The COO archetypes, ranked.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ArchetypeRanking {
     /// The best-fitting archetype id.
     pub best: String,
@@ -154,7 +154,7 @@ pub struct ArchetypeRanking {
 }
 
 /// One archetype's fit.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ArchetypeScore {
     /// Archetype id.
     pub archetype: String,

@@ -1,6 +1,8 @@
 //! The command-line surface: what users type. Each subcommand's arguments live with
 //! its code in `command/`.
 
+#[cfg(feature = "web")]
+use crate::command::serve;
 use crate::command::{assess, compare, diagnose, fit, kb, ownership, roles};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -52,4 +54,7 @@ pub enum Command {
     /// Inspect, validate and test knowledge bases.
     #[command(subcommand)]
     Kb(kb::Command),
+    /// Serve the web app and JSON API (SQLite file by default, PostgreSQL by URL).
+    #[cfg(feature = "web")]
+    Serve(serve::Args),
 }

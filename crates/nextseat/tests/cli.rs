@@ -314,6 +314,7 @@ fn help_teaches_with_examples() {
         vec!["ownership", "--help"],
         vec!["diagnose", "--help"],
         vec!["kb", "eval", "--help"],
+        vec!["serve", "--help"],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 0, "{args:?}");

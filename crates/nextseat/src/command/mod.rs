@@ -7,6 +7,8 @@ pub mod fit;
 pub mod kb;
 pub mod ownership;
 pub mod roles;
+#[cfg(feature = "web")]
+pub mod serve;
 
 use crate::cli::{Cli, Command};
 use crate::error::CliError;
@@ -23,6 +25,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Diagnose(a) => diagnose::run(a, kb_path),
         Command::Ownership(a) => ownership::run(a, kb_path),
         Command::Kb(c) => kb::run(c, kb_path),
+        #[cfg(feature = "web")]
+        Command::Serve(a) => serve::run(a, kb_path),
     }
 }
 

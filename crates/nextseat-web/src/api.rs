@@ -1,0 +1,173 @@
+//! The JSON API: `POST /api/v1/assess`, `POST /api/v1/assessments`,
+//! `GET /api/v1/assessments/{id}`.
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use nextseat_core::{Format, KnowledgeBase, Profile, assess};
+use nextseat_store::{AssessmentStore, Saved};
+use serde::Serialize;
+
+/// The API routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/assess", post(assess_once))
+        .route("/api/v1/assessments", post(create))
+        .route("/api/v1/assessments/{id}", get(fetch))
+}
+
+/// Longest accepted Idempotency-Key.
+pub const MAX_KEY: usize = 255;
+
+/// Checks the content type and parses the body into a validated profile: 415 for a
+/// wrong type, 413 over the limit, 400 for malformed JSON, 422 for invalid values.
+pub fn read_profile(
+    kb: &KnowledgeBase,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(Profile, String), ApiError> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::BadRequest("the request body could not be read".into())
+        }
+    })?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadRequest("the body is not UTF-8 text".into()))?;
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+        return Err(ApiError::BadRequest(format!(
+            "the body is not valid JSON: {e}"
+        )));
+    }
+    let profile = Profile::parse(text, Format::Json, kb)?;
+    Ok((profile, text.to_string()))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = v
+        .to_str()
+        .map_err(|_| ApiError::BadRequest("Idempotency-Key must be printable ASCII".into()))?;
+    if key.is_empty() || key.len() > MAX_KEY || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(ApiError::BadRequest(format!(
+            "Idempotency-Key must be 1 to {MAX_KEY} printable ASCII characters without spaces"
+        )));
+    }
+    Ok(Some(key.to_string()))
+}
+
+async fn assess_once(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let (profile, _) = read_profile(&state.kb, &headers, body)?;
+    Ok(Json(assess(&state.kb, &profile)).into_response())
+}
+
+/// The body of a 201.
+#[derive(Serialize)]
+pub struct Created {
+    /// The new id.
+    pub id: String,
+    /// The assessment, exactly as stored.
+    pub result: Box<serde_json::value::RawValue>,
+    /// Where the HTML report is.
+    pub report_url: String,
+}
+
+fn raw(text: &str) -> Result<Box<serde_json::value::RawValue>, ApiError> {
+    serde_json::value::RawValue::from_string(text.to_string())
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let (profile, request) = read_profile(&state.kb, &headers, body)?;
+    let result = assess(&state.kb, &profile);
+    let result_json =
+        serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let saved = state
+        .store
+        .save(&request, &result_json, key.as_deref())
+        .await?;
+    let replayed = matches!(saved, Saved::Replayed(_));
+    let s = saved.stored();
+    let body = Created {
+        id: s.id.clone(),
+        result: raw(&s.result)?,
+        report_url: format!("/r/{}", s.id),
+    };
+    let mut response = (StatusCode::CREATED, Json(body)).into_response();
+    let h = response.headers_mut();
+    if let Ok(loc) = format!("/api/v1/assessments/{}", s.id).parse() {
+        h.insert(header::LOCATION, loc);
+    }
+    if replayed {
+        h.insert(
+            "idempotent-replayed",
+            header::HeaderValue::from_static("true"),
+        );
+    }
+    Ok(response)
+}
+
+/// A stored assessment as the API returns it.
+#[derive(Serialize)]
+pub struct Fetched {
+    /// Id.
+    pub id: String,
+    /// When it was stored (ms since the Unix epoch).
+    pub created_at_ms: i64,
+    /// The profile as submitted.
+    pub profile: Box<serde_json::value::RawValue>,
+    /// The assessment, exactly as stored.
+    pub result: Box<serde_json::value::RawValue>,
+    /// Where the HTML report is.
+    pub report_url: String,
+}
+
+/// Loads a stored assessment; 404 for an id that is not a UUID or not stored.
+pub async fn load(state: &AppState, id: &str) -> Result<nextseat_store::Stored, ApiError> {
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(ApiError::NotFound);
+    }
+    state.store.get(id).await?.ok_or(ApiError::NotFound)
+}
+
+async fn fetch(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let s = load(&state, &id).await?;
+    Ok(Json(Fetched {
+        profile: raw(&s.request)?,
+        result: raw(&s.result)?,
+        report_url: format!("/r/{}", s.id),
+        id: s.id,
+        created_at_ms: s.created_at_ms,
+    })
+    .into_response())
+}

@@ -1,0 +1,265 @@
+//! The API contract and every error status, through `app(state)` without a socket, on
+//! SQLite (and on PostgreSQL when `NEXTSEAT_TEST_POSTGRES_URL` is set).
+#![allow(missing_docs)]
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use nextseat_core::KnowledgeBase;
+use nextseat_store::Store;
+use nextseat_web::{AppState, app};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+async fn state_on(url: &str) -> AppState {
+    AppState {
+        kb: Arc::new(KnowledgeBase::default_kb()),
+        store: Store::open(url).await.expect("store opens"),
+    }
+}
+
+async fn sqlite_state() -> (AppState, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}/t.db", dir.path().display());
+    (state_on(&url).await, dir)
+}
+
+async fn call(state: &AppState, req: Request<Body>) -> Reply {
+    let res = app(state.clone()).oneshot(req).await.expect("infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Reply {
+        status,
+        content_type,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn post(uri: &str, body: &str) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request")
+}
+
+const PROFILE: &str = r#"{"company":{"name":"Acme","employees":35,"annual_revenue_usd":2500000},
+ "situation":{"signs":["coo.firefighting","coo.missing_sops","coo.weak_accountability"]}}"#;
+
+async fn contract(state: &AppState) {
+    let r = call(
+        state,
+        Request::get("/healthz").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+
+    // Stateless assessment: the same JSON as the CLI.
+    let r = call(state, post("/api/v1/assess", PROFILE)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["primary"], "coo");
+    assert_eq!(v["needs"].as_array().map(Vec::len), Some(4));
+
+    // Stored assessment: 201, then readable by id, and as an HTML report.
+    let r = call(state, post("/api/v1/assessments", PROFILE)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let v = r.json();
+    let id = v["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        uuid::Uuid::parse_str(&id).expect("uuid").get_version_num(),
+        4
+    );
+    assert_eq!(v["report_url"], format!("/r/{id}"));
+    assert_eq!(v["result"]["primary"], "coo");
+    let got = call(
+        state,
+        Request::get(format!("/api/v1/assessments/{id}"))
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(got.status, StatusCode::OK);
+    let g = got.json();
+    assert_eq!(g["profile"]["company"]["name"], "Acme");
+    assert_eq!(g["result"], v["result"]);
+    let html = call(
+        state,
+        Request::get(format!("/r/{id}"))
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.content_type.starts_with("text/html"));
+    assert!(html.body.contains("<svg id=\"scores-chart\""));
+
+    // Idempotency: a retry returns the first result and stores nothing new.
+    let keyed = |body: &str| {
+        Request::post("/api/v1/assessments")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", format!("k-{id}"))
+            .body(Body::from(body.to_string()))
+            .expect("req")
+    };
+    let a = call(state, keyed(PROFILE)).await;
+    let b = call(state, keyed(PROFILE)).await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    assert_eq!(b.status, StatusCode::CREATED);
+    assert_eq!(a.json()["id"], b.json()["id"]);
+    assert_eq!(
+        b.headers.get("idempotent-replayed").map(|v| v.as_bytes()),
+        Some(&b"true"[..])
+    );
+    let c = call(state, keyed(r#"{"company":{"employees":5}}"#)).await;
+    assert_eq!(c.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(c.content_type, "application/problem+json");
+}
+
+async fn errors(state: &AppState) {
+    let problem = |r: &Reply, status: StatusCode| {
+        assert_eq!(r.status, status, "{}", r.body);
+        assert_eq!(r.content_type, "application/problem+json");
+        let v = r.json();
+        assert_eq!(v["status"], status.as_u16());
+        assert!(v["title"].is_string() && v["detail"].is_string());
+    };
+    // 400 malformed JSON.
+    problem(
+        &call(state, post("/api/v1/assess", "{not json")).await,
+        StatusCode::BAD_REQUEST,
+    );
+    // 415 wrong content type.
+    let r = call(
+        state,
+        Request::post("/api/v1/assess")
+            .header(header::CONTENT_TYPE, "text/plain")
+            .body(Body::from(PROFILE))
+            .expect("req"),
+    )
+    .await;
+    problem(&r, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // 413 over 1 MiB.
+    let big = format!(
+        "{{\"company\":{{\"employees\":3,\"name\":\"{}\"}}}}",
+        "a".repeat(1_100_000)
+    );
+    problem(
+        &call(state, post("/api/v1/assess", &big)).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+    );
+    // 422 invalid values, every one located, with suggestions.
+    let r = call(
+        state,
+        post(
+            "/api/v1/assess",
+            r#"{"company":{"employees":0},"situation":{"signs":["coo.firefihgting"]}}"#,
+        ),
+    )
+    .await;
+    problem(&r, StatusCode::UNPROCESSABLE_ENTITY);
+    let v = r.json();
+    let errs = v["errors"].as_array().expect("errors");
+    assert_eq!(errs.len(), 2);
+    assert_eq!(errs[1]["suggestion"], "coo.firefighting");
+    // 422 unknown key.
+    problem(
+        &call(
+            state,
+            post("/api/v1/assess", r#"{"company":{"employees":3,"x":1}}"#),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    );
+    // 404s: unknown route, malformed id, unknown id.
+    for uri in [
+        "/nope",
+        "/api/v1/assessments/not-a-uuid",
+        "/r/00000000-0000-4000-8000-000000000000",
+    ] {
+        problem(
+            &call(state, Request::get(uri).body(Body::empty()).expect("req")).await,
+            StatusCode::NOT_FOUND,
+        );
+    }
+    // 400 bad idempotency key.
+    let r = call(
+        state,
+        Request::post("/api/v1/assessments")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", "has space")
+            .body(Body::from(PROFILE))
+            .expect("req"),
+    )
+    .await;
+    problem(&r, StatusCode::BAD_REQUEST);
+    // 405 is not a 500.
+    let r = call(
+        state,
+        Request::delete("/api/v1/assess")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+}
+
+#[tokio::test]
+async fn api_contract_on_sqlite() {
+    let (state, _dir) = sqlite_state().await;
+    contract(&state).await;
+    errors(&state).await;
+}
+
+#[tokio::test]
+async fn api_contract_on_postgres() {
+    let Ok(url) = std::env::var("NEXTSEAT_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set NEXTSEAT_TEST_POSTGRES_URL"
+        );
+        eprintln!("NEXTSEAT_TEST_POSTGRES_URL not set: the PostgreSQL run happens in CI");
+        return;
+    };
+    let state = state_on(&url).await;
+    contract(&state).await;
+    errors(&state).await;
+}
+
+#[tokio::test]
+async fn hostile_text_comes_back_escaped_in_the_report() {
+    let (state, _dir) = sqlite_state().await;
+    let body = r#"{"company":{"name":"<script>alert('x')</script>\"><img src=x onerror=1>","employees":12,"industry":"<b>bold</b>"},"leadership":{"ceo_gaps":["<i>ops</i>"]},"situation":{"narrative":"<script>fires</script> constantly putting out fires"}}"#;
+    let r = call(&state, post("/api/v1/assessments", body)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_str().expect("id").to_string();
+    let html = call(
+        &state,
+        Request::get(format!("/r/{id}"))
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert!(!html.body.contains("<script>"), "script tags escaped");
+    assert!(!html.body.contains("<img src=x"), "markup escaped");
+    assert!(html.body.contains("&#60;script&#62;"));
+}

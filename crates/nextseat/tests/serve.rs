@@ -1,0 +1,95 @@
+//! The real server: stores assessments, is killed with SIGKILL, restarts, and still has
+//! every assessment it acknowledged with a 201.
+#![allow(missing_docs)]
+#![cfg(feature = "web")]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+fn start(db: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--database", db])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let out = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(out)
+        .read_line(&mut line)
+        .expect("listening line");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
+
+fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let body = body.unwrap_or("");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).expect("read");
+    let status = resp
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = resp
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    (status, body)
+}
+
+#[test]
+fn acknowledged_assessments_survive_sigkill() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}/durable.db", dir.path().display());
+    let mut server = start(&db);
+    assert_eq!(http(&server.addr, "GET", "/healthz", None).0, 200);
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        let profile = format!(
+            "{{\"company\":{{\"name\":\"Co {i}\",\"employees\":{}}}}}",
+            i + 1
+        );
+        let (status, body) = http(&server.addr, "POST", "/api/v1/assessments", Some(&profile));
+        assert_eq!(status, 201, "{body}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+        ids.push((v["id"].as_str().expect("id").to_string(), format!("Co {i}")));
+    }
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().expect("reaped");
+
+    let mut again = start(&db);
+    for (id, name) in &ids {
+        let (status, body) = http(
+            &again.addr,
+            "GET",
+            &format!("/api/v1/assessments/{id}"),
+            None,
+        );
+        assert_eq!(status, 200, "{id} lost after SIGKILL: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(v["profile"]["company"]["name"], name.as_str());
+    }
+    again.child.kill().expect("stop");
+    again.child.wait().expect("reaped");
+}
