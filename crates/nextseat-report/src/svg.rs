@@ -21,11 +21,11 @@ pub struct Bar {
 }
 
 /// Chart geometry.
-pub const CHART_WIDTH: u32 = 560;
+pub const CHART_WIDTH: u32 = 640;
 /// Left margin for labels.
 pub const LABEL_WIDTH: u32 = 110;
 /// Width of the plotting area.
-pub const PLOT_WIDTH: u32 = 360;
+pub const PLOT_WIDTH: u32 = 350;
 /// Height of one row.
 pub const ROW: u32 = 34;
 
