@@ -10,6 +10,7 @@ pub mod api;
 pub mod error;
 pub mod health;
 pub mod report;
+pub mod roles;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -41,6 +42,7 @@ pub fn app(state: AppState) -> Router {
         .merge(health::router())
         .merge(api::router())
         .merge(report::router())
+        .merge(roles::router())
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

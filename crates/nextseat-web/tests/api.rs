@@ -263,3 +263,45 @@ async fn hostile_text_comes_back_escaped_in_the_report() {
     assert!(!html.body.contains("<img src=x"), "markup escaped");
     assert!(html.body.contains("&#60;script&#62;"));
 }
+
+#[tokio::test]
+async fn role_reference_and_comparison_pages() {
+    let (state, _dir) = sqlite_state().await;
+    let r = call(
+        &state,
+        Request::get("/roles").body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type.starts_with("text/html"));
+    for name in [
+        "Chief Strategy Officer",
+        "Chief Operating Officer",
+        "Chief of Staff",
+        "Implementer",
+    ] {
+        assert!(r.body.contains(name), "{name}");
+    }
+    assert!(
+        r.body.contains("002_facdb4857891abf6.txt"),
+        "facts name their article"
+    );
+    let c = call(
+        &state,
+        Request::get("/compare?a=coo&b=implementer")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(c.status, StatusCode::OK);
+    assert!(c.body.contains("Chief Operating Officer vs Implementer"));
+    assert!(c.body.contains("Primary question"));
+    let bad = call(
+        &state,
+        Request::get("/compare?a=cto&b=coo")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
