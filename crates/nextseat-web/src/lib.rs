@@ -11,6 +11,7 @@ pub mod error;
 pub mod health;
 pub mod report;
 pub mod roles;
+pub mod site;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router())
         .merge(report::router())
         .merge(roles::router())
+        .merge(site::router())
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

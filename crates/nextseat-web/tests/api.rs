@@ -305,3 +305,101 @@ async fn role_reference_and_comparison_pages() {
     .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+fn form(body: &str) -> Request<Body> {
+    Request::post("/")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_string()))
+        .expect("request")
+}
+
+#[tokio::test]
+async fn questionnaire_covers_every_field_and_sign() {
+    let (state, _dir) = sqlite_state().await;
+    let r = call(&state, Request::get("/").body(Body::empty()).expect("req")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type.starts_with("text/html"));
+    for field in [
+        "name=\"name\"",
+        "name=\"employees\"",
+        "name=\"annual_revenue_usd\"",
+        "name=\"industry\"",
+        "name=\"operational_intensity\"",
+        "name=\"market\"",
+        "name=\"growth\"",
+        "name=\"current_roles\"",
+        "name=\"ceo_experience_years\"",
+        "name=\"ceo_strengths\"",
+        "name=\"ceo_gaps\"",
+        "name=\"ceo_plans_to_step_down\"",
+        "name=\"retain_key_executive\"",
+        "name=\"events\"",
+        "name=\"budget\"",
+        "name=\"narrative\"",
+        "name=\"short_term\"",
+        "name=\"long_term\"",
+    ] {
+        assert!(r.body.contains(field), "questionnaire lacks {field}");
+    }
+    let kb = KnowledgeBase::default_kb();
+    for s in &kb.signs {
+        assert!(
+            r.body.contains(&format!("value=\"{}\"", s.id)),
+            "sign {} offered",
+            s.id
+        );
+    }
+}
+
+#[tokio::test]
+async fn questionnaire_shows_errors_next_to_fields_and_keeps_input() {
+    let (state, _dir) = sqlite_state().await;
+    let r = call(
+        &state,
+        form("name=%3Cb%3EAcme%3C%2Fb%3E&employees=lots&annual_revenue_usd=-5&signs=coo.firefighting&narrative=fires+everywhere"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("id=\"employees-error\""),
+        "error next to employees"
+    );
+    assert!(r.body.contains("Enter a whole number."));
+    assert!(r.body.contains("value=\"lots\""), "keeps what was typed");
+    assert!(
+        r.body.contains("value=\"coo.firefighting\" checked"),
+        "keeps the ticked sign"
+    );
+    assert!(r.body.contains("fires everywhere</textarea>"));
+    assert!(r.body.contains("&#60;b&#62;Acme"), "typed text is escaped");
+    assert!(!r.body.contains("<b>Acme"));
+}
+
+#[tokio::test]
+async fn questionnaire_submission_lands_on_the_report() {
+    let (state, _dir) = sqlite_state().await;
+    let r = call(
+        &state,
+        form("name=Acme&employees=35&annual_revenue_usd=2%2C500%2C000&operational_intensity=high&growth=rapid&signs=coo.firefighting&signs=coo.missing_sops&signs=coo.slipping_deliverables&narrative=Orders+keep+going+out+late"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("location")
+        .to_string();
+    assert!(location.starts_with("/r/"));
+    let report = call(
+        &state,
+        Request::get(&location).body(Body::empty()).expect("req"),
+    )
+    .await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(
+        report
+            .body
+            .contains("Next seat: <strong>Chief Operating Officer (COO)</strong>")
+    );
+}

@@ -1,0 +1,402 @@
+//! The questionnaire (`GET /`, `POST /`): every profile field, the signs grouped by seat
+//! and explained from the knowledge base, and a narrative box. It works without
+//! JavaScript: the server validates, shows each error next to its field and keeps what
+//! was typed; a valid submission is assessed, stored, and redirected to its report.
+
+use crate::AppState;
+use crate::error::ApiError;
+use askama::Template;
+use axum::Router;
+use axum::extract::{RawForm, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use nextseat_core::ids::{Budget, Growth, Intensity, Market};
+use nextseat_core::{Format, KnowledgeBase, Profile, RoleId, assess};
+use nextseat_store::AssessmentStore;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// The routes.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/", get(form).post(submit))
+}
+
+/// What the user typed: single values and repeated ones (checkboxes).
+#[derive(Default, Debug)]
+pub struct Input {
+    one: BTreeMap<String, String>,
+    many: BTreeMap<String, Vec<String>>,
+}
+
+impl Input {
+    /// Parses an `application/x-www-form-urlencoded` body.
+    pub fn parse(body: &[u8]) -> Input {
+        let mut input = Input::default();
+        for (k, v) in form_urlencoded::parse(body) {
+            input
+                .many
+                .entry(k.to_string())
+                .or_default()
+                .push(v.to_string());
+            input.one.insert(k.into_owned(), v.into_owned());
+        }
+        input
+    }
+    fn get(&self, k: &str) -> &str {
+        self.one.get(k).map_or("", |s| s.trim())
+    }
+    fn has(&self, k: &str, v: &str) -> bool {
+        self.many.get(k).is_some_and(|l| l.iter().any(|x| x == v))
+    }
+    fn list(&self, k: &str) -> Vec<String> {
+        self.many.get(k).cloned().unwrap_or_default()
+    }
+}
+
+struct TextField {
+    name: &'static str,
+    label: &'static str,
+    help: &'static str,
+    mode: &'static str,
+    value: String,
+    error: Option<String>,
+}
+
+struct SelectField {
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(&'static str, bool)>,
+}
+
+struct SignBox {
+    id: String,
+    label: String,
+    explain: String,
+    checked: bool,
+}
+
+struct Group {
+    title: String,
+    signs: Vec<SignBox>,
+}
+
+#[derive(Template)]
+#[template(path = "questionnaire.html")]
+struct Page {
+    errors: Vec<String>,
+    text_fields: Vec<TextField>,
+    selects: Vec<SelectField>,
+    roles: Vec<(&'static str, String, bool)>,
+    flags: Vec<(&'static str, &'static str, bool)>,
+    groups: Vec<Group>,
+    events: Vec<SignBox>,
+    narrative: String,
+    narrative_error: Option<String>,
+}
+
+const TEXT: &[(&str, &str, &str, &str)] = &[
+    ("name", "Company name", "Optional.", "text"),
+    (
+        "employees",
+        "Employees",
+        "Required: how many people work here.",
+        "numeric",
+    ),
+    (
+        "annual_revenue_usd",
+        "Annual revenue (USD)",
+        "Optional, e.g. 2500000.",
+        "decimal",
+    ),
+    ("industry", "Industry", "Optional, in your words.", "text"),
+    (
+        "ceo_experience_years",
+        "CEO's years of experience as CEO",
+        "Optional.",
+        "numeric",
+    ),
+    (
+        "ceo_strengths",
+        "CEO's strengths",
+        "Optional, separated by commas: vision, sales.",
+        "text",
+    ),
+    (
+        "ceo_gaps",
+        "CEO's gaps",
+        "Optional, separated by commas: operations, finance.",
+        "text",
+    ),
+    (
+        "short_term",
+        "Short-term objectives",
+        "Optional, separated by semicolons.",
+        "text",
+    ),
+    (
+        "long_term",
+        "Long-term objectives",
+        "Optional, separated by semicolons.",
+        "text",
+    ),
+];
+
+fn page(kb: &KnowledgeBase, input: &Input, errors: &BTreeMap<String, String>) -> Page {
+    let sel = |name: &'static str, label: &'static str, ids: Vec<&'static str>, default: &str| {
+        let chosen = if input.get(name).is_empty() {
+            default
+        } else {
+            input.get(name)
+        };
+        SelectField {
+            name,
+            label,
+            options: ids.into_iter().map(|o| (o, o == chosen)).collect(),
+        }
+    };
+    let groups = RoleId::SEATS
+        .iter()
+        .map(|seat| Group {
+            title: format!("Signs you need a {}", kb.role(*seat).name),
+            signs: kb
+                .signs
+                .iter()
+                .filter(|s| s.seat == *seat)
+                .map(|s| SignBox {
+                    id: s.id.clone(),
+                    label: s.label.clone(),
+                    explain: s.explain.clone(),
+                    checked: input.has("signs", &s.id),
+                })
+                .collect(),
+        })
+        .collect();
+    Page {
+        errors: errors.values().cloned().collect(),
+        text_fields: TEXT
+            .iter()
+            .map(|(name, label, help, mode)| TextField {
+                name,
+                label,
+                help,
+                mode,
+                value: input.get(name).to_string(),
+                error: errors.get(*name).cloned(),
+            })
+            .collect(),
+        selects: vec![
+            sel(
+                "operational_intensity",
+                "How operationally intensive is the business?",
+                Intensity::ids(),
+                "medium",
+            ),
+            sel(
+                "market",
+                "How competitive is the market?",
+                Market::ids(),
+                "competitive",
+            ),
+            sel("growth", "Growth", Growth::ids(), "steady"),
+            sel("budget", "Budget for leadership", Budget::ids(), "moderate"),
+        ],
+        roles: RoleId::SEATS
+            .iter()
+            .map(|r| {
+                (
+                    r.as_str(),
+                    kb.role(*r).name.clone(),
+                    input.has("current_roles", r.as_str()),
+                )
+            })
+            .collect(),
+        flags: vec![
+            (
+                "ceo_plans_to_step_down",
+                "The CEO plans to step down",
+                input.has("ceo_plans_to_step_down", "true"),
+            ),
+            (
+                "retain_key_executive",
+                "A key executive might leave for a competitor",
+                input.has("retain_key_executive", "true"),
+            ),
+        ],
+        groups,
+        events: kb
+            .events
+            .iter()
+            .map(|e| SignBox {
+                id: e.id.clone(),
+                label: e.label.clone(),
+                explain: e.explain.clone(),
+                checked: input.has("events", &e.id),
+            })
+            .collect(),
+        narrative: input.get("narrative").to_string(),
+        narrative_error: errors.get("narrative").cloned(),
+    }
+}
+
+fn render(p: &Page, status: StatusCode) -> Result<Response, ApiError> {
+    let html = p.render().map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok((status, Html(html)).into_response())
+}
+
+async fn form(State(state): State<AppState>) -> Result<Response, ApiError> {
+    render(
+        &page(&state.kb, &Input::default(), &BTreeMap::new()),
+        StatusCode::OK,
+    )
+}
+
+/// Turns the form into a profile JSON document, collecting errors for fields whose
+/// text is not a number where one is needed.
+pub fn to_profile_json(input: &Input) -> (Value, BTreeMap<String, String>) {
+    let mut errors = BTreeMap::new();
+    fn number(
+        input: &Input,
+        errors: &mut BTreeMap<String, String>,
+        name: &str,
+        whole: bool,
+    ) -> Option<Value> {
+        let raw = input.get(name).replace([',', '$', ' '], "");
+        if raw.is_empty() {
+            return None;
+        }
+        let parsed = if whole {
+            raw.parse::<i64>().ok().map(Value::from)
+        } else {
+            raw.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(Value::from)
+        };
+        if parsed.is_none() {
+            let what = if whole { "a whole number" } else { "a number" };
+            errors.insert(name.to_string(), format!("Enter {what}."));
+        }
+        parsed
+    }
+    let split = |name: &str, sep: char| -> Vec<String> {
+        input
+            .get(name)
+            .split(sep)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut company = Map::new();
+    if !input.get("name").is_empty() {
+        company.insert("name".into(), json!(input.get("name")));
+    }
+    if !input.get("industry").is_empty() {
+        company.insert("industry".into(), json!(input.get("industry")));
+    }
+    match number(input, &mut errors, "employees", true) {
+        Some(v) => {
+            company.insert("employees".into(), v);
+        }
+        None => {
+            errors
+                .entry("employees".into())
+                .or_insert_with(|| "Enter how many people work here.".into());
+            company.insert("employees".into(), json!(1));
+        }
+    }
+    if let Some(v) = number(input, &mut errors, "annual_revenue_usd", false) {
+        company.insert("annual_revenue_usd".into(), v);
+    }
+    for k in ["operational_intensity", "market", "growth"] {
+        if !input.get(k).is_empty() {
+            company.insert(k.into(), json!(input.get(k)));
+        }
+    }
+    let mut roles = vec!["ceo".to_string()];
+    roles.extend(input.list("current_roles"));
+    let mut leadership = Map::new();
+    leadership.insert("current_roles".into(), json!(roles));
+    if let Some(v) = number(input, &mut errors, "ceo_experience_years", true) {
+        leadership.insert("ceo_experience_years".into(), v);
+    }
+    leadership.insert("ceo_strengths".into(), json!(split("ceo_strengths", ',')));
+    leadership.insert("ceo_gaps".into(), json!(split("ceo_gaps", ',')));
+    leadership.insert(
+        "ceo_plans_to_step_down".into(),
+        json!(input.has("ceo_plans_to_step_down", "true")),
+    );
+    leadership.insert(
+        "retain_key_executive".into(),
+        json!(input.has("retain_key_executive", "true")),
+    );
+    let mut situation = Map::new();
+    situation.insert("signs".into(), json!(input.list("signs")));
+    situation.insert("events".into(), json!(input.list("events")));
+    if !input.get("budget").is_empty() {
+        situation.insert("budget".into(), json!(input.get("budget")));
+    }
+    if !input.get("narrative").is_empty() {
+        situation.insert("narrative".into(), json!(input.get("narrative")));
+    }
+    let doc = json!({
+        "company": company,
+        "leadership": leadership,
+        "situation": situation,
+        "objectives": {"short_term": split("short_term", ';'), "long_term": split("long_term", ';')},
+    });
+    (doc, errors)
+}
+
+/// The form field a profile key belongs to (`company.employees` → `employees`).
+fn field_of(key: &str) -> String {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    last.split('[').next().unwrap_or(last).to_string()
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    form: Result<RawForm, axum::extract::rejection::RawFormRejection>,
+) -> Result<Response, ApiError> {
+    let RawForm(body) = form.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else if r.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            ApiError::UnsupportedMediaType
+        } else {
+            ApiError::BadRequest("the form could not be read".into())
+        }
+    })?;
+    let input = Input::parse(&body);
+    let (doc, mut errors) = to_profile_json(&input);
+    let text = doc.to_string();
+    let profile = match Profile::parse(&text, Format::Json, &state.kb) {
+        Ok(p) => Some(p),
+        Err(d) => {
+            for e in d.0 {
+                let msg = match &e.suggestion {
+                    Some(s) => format!("{} (did you mean {s}?)", e.message),
+                    None => e.message.clone(),
+                };
+                errors.entry(field_of(&e.key)).or_insert(msg);
+            }
+            None
+        }
+    };
+    let Some(profile) = profile.filter(|_| errors.is_empty()) else {
+        return render(
+            &page(&state.kb, &input, &errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    };
+    let result = assess(&state.kb, &profile);
+    let result_json =
+        serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let saved = state.store.save(&text, &result_json, None).await?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, format!("/r/{}", saved.stored().id))],
+    )
+        .into_response())
+}
