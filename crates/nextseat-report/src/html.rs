@@ -54,6 +54,55 @@ struct Report<'a> {
     archetype_name: Option<String>,
     archetypes: &'a [ArchetypeScore],
     method: String,
+    alternative: Option<Alternative>,
+}
+
+/// The recommended seat beside its nearest alternative.
+pub struct Alternative {
+    /// The recommended seat's name.
+    pub primary: String,
+    /// The nearest alternative's name.
+    pub other: String,
+    /// Why the primary comes first, in words.
+    pub why: String,
+    /// Facet, primary's text, alternative's text.
+    pub rows: Vec<(&'static str, String, String)>,
+}
+
+fn alternative(a: &Assessment, kb: &KnowledgeBase) -> Option<Alternative> {
+    let p = a.primary?;
+    let first = a.need(p)?;
+    let other = a.needs.iter().find(|n| n.role != p)?;
+    let c = nextseat_core::compare::compare(kb, p, other.role);
+    let (pn, on) = (kb.role(p), kb.role(other.role));
+    Some(Alternative {
+        primary: pn.name.clone(),
+        other: on.name.clone(),
+        why: format!(
+            "The {} scores {} against {} for the {} ({}).",
+            pn.short_name,
+            first.score,
+            other.score,
+            on.short_name,
+            verdict_label(other.verdict)
+        ),
+        rows: c
+            .rows
+            .into_iter()
+            .filter(|r| {
+                matches!(
+                    r.facet,
+                    "Focus"
+                        | "Primary question"
+                        | "Outcome"
+                        | "Scope of influence"
+                        | "Time horizon"
+                        | "Executive"
+                )
+            })
+            .map(|r| (r.facet, r.left, r.right))
+            .collect(),
+    })
 }
 
 /// Renders the page.
@@ -116,6 +165,7 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
             .as_ref()
             .map_or(&[], |c| c.ranked.as_slice()),
         method: format!("{} {}", a.method.kb_name, a.method.kb_version),
+        alternative: alternative(a, kb),
     };
     page.render()
         .unwrap_or_else(|e| format!("<!doctype html><p>report could not be rendered: {e}</p>"))

@@ -167,6 +167,11 @@ fn assess_html_is_one_self_contained_page_with_a_chart() {
     assert!(!html.contains("<script"), "no scripts");
     assert!(!html.contains("src=\"http"), "no external resources");
     assert!(html.contains("@media print"));
+    assert!(
+        html.contains("id=\"nearest-alternative\""),
+        "the primary beside its nearest alternative"
+    );
+    assert!(html.contains("Chief Operating Officer or Implementer?"));
 }
 
 #[test]
