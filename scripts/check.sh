@@ -13,6 +13,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> cargo test"
 cargo test --workspace --locked
 
+echo "==> browser test (real Chromium via playwright-core)"
+if [ -x /usr/bin/chromium ] && [ -d tests/browser/node_modules/playwright-core ]; then
+  cargo build --quiet --locked -p nextseat
+  (cd tests/browser && node --test --test-timeout=120000)
+elif [ -n "${CI:-}" ]; then
+  echo "CI needs Chromium and playwright-core for the browser test (see .ci/run)" >&2
+  exit 1
+else
+  echo "skipped: install Chromium (apt-get install chromium) and run 'npm ci --prefix tests/browser'"
+fi
+
 echo "==> nextseat kb eval kb/eval/narrative.toml (narrative intake precision and recall)"
 cargo run --quiet --locked -p nextseat -- kb eval kb/eval/narrative.toml | tail -n 1
 
