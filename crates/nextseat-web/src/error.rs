@@ -37,6 +37,8 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     /// 422: an Idempotency-Key reused with a different request.
     IdempotencyConflict,
+    /// 429: too many requests from this client; retry after this many seconds.
+    TooManyRequests(u64),
     /// 500: logged, not shown.
     Internal(String),
 }
@@ -111,6 +113,24 @@ impl IntoResponse for ApiError {
                 "This Idempotency-Key was already used with a different request.".to_string(),
                 vec![],
             ),
+            ApiError::TooManyRequests(wait) => {
+                let mut r = (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::CONTENT_TYPE, "application/problem+json")],
+                    Json(Problem {
+                        kind: "about:blank",
+                        title: "Too many requests",
+                        status: 429,
+                        detail: format!("Slow down: retry in {wait} second(s)."),
+                        errors: vec![],
+                    }),
+                )
+                    .into_response();
+                if let Ok(v) = wait.max(1).to_string().parse() {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return r;
+            }
             ApiError::Internal(why) => {
                 tracing::error!(error = %why, "internal error");
                 (

@@ -56,12 +56,41 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serves `app(state)` on a bound listener until Ctrl-C or SIGTERM, letting requests in
-/// flight finish.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    tracing::info!(addr = %listener.local_addr()?, backend = state.store.backend(), "nextseat serving");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown())
-        .await
+/// flight finish. With `rate_per_second > 0`, each client IP may make that many requests
+/// a second (bursts of twice that) before it is answered 429. The limiter needs the
+/// peer's address, so it wraps the app here rather than in [`app`], which tests drive
+/// without a socket.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    rate_per_second: u32,
+) -> std::io::Result<()> {
+    tracing::info!(addr = %listener.local_addr()?, backend = state.store.backend(), rate_per_second, "nextseat serving");
+    let mut router = app(state);
+    if rate_per_second > 0 {
+        let config = tower_governor::governor::GovernorConfigBuilder::default()
+            .per_nanosecond(1_000_000_000 / u64::from(rate_per_second))
+            .burst_size(rate_per_second.saturating_mul(2))
+            .finish()
+            .ok_or_else(|| std::io::Error::other("invalid rate limit"))?;
+        router = router.layer(
+            tower_governor::GovernorLayer::new(config).error_handler(|e| {
+                use axum::response::IntoResponse;
+                match e {
+                    tower_governor::GovernorError::TooManyRequests { wait_time, .. } => {
+                        error::ApiError::TooManyRequests(wait_time).into_response()
+                    }
+                    other => error::ApiError::Internal(other.to_string()).into_response(),
+                }
+            }),
+        );
+    }
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
 }
 
 async fn shutdown() {

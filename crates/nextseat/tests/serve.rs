@@ -13,8 +13,20 @@ struct Server {
 }
 
 fn start(db: &str) -> Server {
+    start_with(db, "0")
+}
+
+fn start_with(db: &str, rate: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--database", db])
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--database",
+            db,
+            "--rate-limit",
+            rate,
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -92,4 +104,38 @@ fn acknowledged_assessments_survive_sigkill() {
     }
     again.child.kill().expect("stop");
     again.child.wait().expect("reaped");
+}
+
+#[test]
+fn a_client_over_the_rate_limit_gets_429_problem_json() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}/rate.db", dir.path().display());
+    let mut server = start_with(&db, "1");
+    let statuses: Vec<u16> = (0..6)
+        .map(|_| http(&server.addr, "GET", "/healthz", None).0)
+        .collect();
+    assert_eq!(
+        &statuses[..2],
+        &[200, 200],
+        "a burst of two is allowed: {statuses:?}"
+    );
+    assert!(statuses.contains(&429), "then 429: {statuses:?}");
+    let mut s = TcpStream::connect(&server.addr).expect("connect");
+    write!(
+        s,
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).expect("read");
+    if resp.starts_with("HTTP/1.1 429") {
+        assert!(
+            resp.to_lowercase()
+                .contains("content-type: application/problem+json"),
+            "{resp}"
+        );
+        assert!(resp.to_lowercase().contains("retry-after:"), "{resp}");
+    }
+    server.child.kill().expect("stop");
+    server.child.wait().expect("reaped");
 }

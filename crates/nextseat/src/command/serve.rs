@@ -35,6 +35,9 @@ pub struct Args {
         hide_env_values = true
     )]
     pub database: String,
+    /// Requests a second each client IP may make before being answered 429 (0 = no limit).
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub rate_limit: u32,
 }
 
 /// Runs `serve`.
@@ -70,7 +73,7 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
             kb: Arc::new(kb),
             store,
         };
-        serve(listener, state)
+        serve(listener, state, args.rate_limit)
             .await
             .map_err(|e| CliError::Failed(format!("server error: {e}")))
     })
