@@ -74,7 +74,11 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_string()))
 }
 
-async fn assess_once(
+/// Assess a profile; nothing is stored.
+#[utoipa::path(post, path = "/api/v1/assess",
+    request_body(content = Object, content_type = "application/json", description = "A company profile (the contract's profile, as JSON)"),
+    responses((status = 200, description = "The assessment (the contract's assess JSON)", body = Object), (status = 400, description = "Malformed JSON or header", body = crate::error::Problem, content_type = "application/problem+json"), (status = 413, description = "Body over 1 MiB", body = crate::error::Problem, content_type = "application/problem+json"), (status = 415, description = "Not application/json", body = crate::error::Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid values, each located", body = crate::error::Problem, content_type = "application/problem+json"), (status = 429, description = "Rate limited", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn assess_once(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -84,11 +88,12 @@ async fn assess_once(
 }
 
 /// The body of a 201.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Created {
     /// The new id.
     pub id: String,
-    /// The assessment, exactly as stored.
+    /// The assessment, exactly as stored (the `assess` JSON of the contract).
+    #[schema(value_type = Object)]
     pub result: Box<serde_json::value::RawValue>,
     /// Where the HTML report is.
     pub report_url: String,
@@ -99,7 +104,12 @@ fn raw(text: &str) -> Result<Box<serde_json::value::RawValue>, ApiError> {
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-async fn create(
+/// Assess a profile and store it durably. An `Idempotency-Key` header makes retries safe.
+#[utoipa::path(post, path = "/api/v1/assessments",
+    request_body(content = Object, content_type = "application/json", description = "A company profile"),
+    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a repeat with the same request returns the first result")),
+    responses((status = 201, description = "Stored; a 201 means it is on disk", body = Created), (status = 400, description = "Malformed JSON or header", body = crate::error::Problem, content_type = "application/problem+json"), (status = 413, description = "Body over 1 MiB", body = crate::error::Problem, content_type = "application/problem+json"), (status = 415, description = "Not application/json", body = crate::error::Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid values, each located", body = crate::error::Problem, content_type = "application/problem+json"), (status = 429, description = "Rate limited", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -135,15 +145,17 @@ async fn create(
 }
 
 /// A stored assessment as the API returns it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Fetched {
     /// Id.
     pub id: String,
     /// When it was stored (ms since the Unix epoch).
     pub created_at_ms: i64,
     /// The profile as submitted.
+    #[schema(value_type = Object)]
     pub profile: Box<serde_json::value::RawValue>,
     /// The assessment, exactly as stored.
+    #[schema(value_type = Object)]
     pub result: Box<serde_json::value::RawValue>,
     /// Where the HTML report is.
     pub report_url: String,
@@ -157,7 +169,11 @@ pub async fn load(state: &AppState, id: &str) -> Result<nextseat_store::Stored, 
     state.store.get(id).await?.ok_or(ApiError::NotFound)
 }
 
-async fn fetch(
+/// A stored assessment: the profile and the result.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}",
+    params(("id" = String, Path, description = "The assessment id (a UUID)")),
+    responses((status = 200, description = "The stored profile and result", body = Fetched), (status = 404, description = "No such assessment", body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn fetch(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {

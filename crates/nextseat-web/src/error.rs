@@ -8,7 +8,7 @@ use nextseat_core::Diagnostics;
 use serde::Serialize;
 
 /// One invalid value, located.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// The dotted key.
     pub key: String,
@@ -43,13 +43,19 @@ pub enum ApiError {
     Internal(String),
 }
 
-#[derive(Serialize)]
-struct Problem {
+/// An RFC 9457 problem document.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`.
     #[serde(rename = "type")]
     kind: &'static str,
+    /// A short summary.
     title: &'static str,
+    /// The HTTP status.
     status: u16,
+    /// What went wrong, in words.
     detail: String,
+    /// Each invalid value (422 only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldError>,
 }

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod error;
 pub mod health;
+pub mod openapi;
 pub mod report;
 pub mod roles;
 pub mod site;
@@ -42,6 +43,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(api::router())
+        .merge(openapi::router())
         .merge(report::router())
         .merge(roles::router())
         .merge(site::router())

@@ -403,3 +403,35 @@ async fn questionnaire_submission_lands_on_the_report() {
             .contains("Next seat: <strong>Chief Operating Officer (COO)</strong>")
     );
 }
+
+#[tokio::test]
+async fn openapi_document_describes_every_api_route() {
+    let (state, _dir) = sqlite_state().await;
+    let r = call(
+        &state,
+        Request::get("/api/v1/openapi.json")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    assert!(v["openapi"].as_str().is_some_and(|s| s.starts_with("3.")));
+    for (path, method) in [
+        ("/api/v1/assess", "post"),
+        ("/api/v1/assessments", "post"),
+        ("/api/v1/assessments/{id}", "get"),
+        ("/healthz", "get"),
+    ] {
+        assert!(
+            v["paths"][path][method].is_object(),
+            "{method} {path} documented"
+        );
+    }
+    let created = &v["paths"]["/api/v1/assessments"]["post"]["responses"];
+    for code in ["201", "400", "413", "415", "422", "429"] {
+        assert!(created[code].is_object(), "status {code} documented");
+    }
+    assert!(created["422"]["content"]["application/problem+json"].is_object());
+    assert!(v["components"]["schemas"]["Problem"].is_object());
+}
