@@ -164,6 +164,17 @@ pub struct ArchetypeScore {
     pub reasons: Vec<String>,
 }
 
+impl SignHit {
+    /// A sign found by `origin`, with the evidence that found it.
+    pub fn new(id: &str, origin: Origin, evidence: Option<&str>) -> SignHit {
+        SignHit {
+            id: id.to_string(),
+            origin,
+            evidence: evidence.map(str::to_string),
+        }
+    }
+}
+
 impl Assessment {
     /// The need for `role`.
     pub fn need(&self, role: RoleId) -> Option<&Need> {

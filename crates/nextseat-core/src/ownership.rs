@@ -267,11 +267,7 @@ impl OwnershipAudit {
     pub fn sign_hits(&self) -> Vec<SignHit> {
         self.sign_evidence
             .iter()
-            .map(|s| SignHit {
-                id: s.id.clone(),
-                origin: Origin::Ownership,
-                evidence: Some(s.evidence.clone()),
-            })
+            .map(|s| SignHit::new(&s.id, Origin::Ownership, Some(&s.evidence)))
             .collect()
     }
 }

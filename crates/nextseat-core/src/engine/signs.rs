@@ -15,11 +15,7 @@ pub fn collect(kb: &KnowledgeBase, profile: &Profile, extra: &[SignHit]) -> Vec<
         }
     };
     for s in &profile.situation.signs {
-        push(SignHit {
-            id: s.clone(),
-            origin: Origin::Declared,
-            evidence: None,
-        });
+        push(SignHit::new(s, Origin::Declared, None));
     }
     for h in extra {
         push(h.clone());
@@ -27,11 +23,7 @@ pub fn collect(kb: &KnowledgeBase, profile: &Profile, extra: &[SignHit]) -> Vec<
     for e in &profile.situation.events {
         if let Some(event) = kb.event(e) {
             for s in &event.implies {
-                push(SignHit {
-                    id: s.clone(),
-                    origin: Origin::Event,
-                    evidence: Some(e.clone()),
-                });
+                push(SignHit::new(s, Origin::Event, Some(e)));
             }
         }
     }

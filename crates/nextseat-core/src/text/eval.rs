@@ -65,6 +65,46 @@ pub struct EvalReport {
     pub misses: Vec<Miss>,
 }
 
+impl std::fmt::Display for EvalReport {
+    /// One line: the counts, precision and recall.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} cases ({} with signs, {} without): precision {:.3}, recall {:.3} (TP {}, FP {}, FN {})",
+            self.cases,
+            self.positive_cases,
+            self.negative_cases,
+            self.precision,
+            self.recall,
+            self.true_positives,
+            self.false_positives,
+            self.false_negatives
+        )
+    }
+}
+
+impl std::fmt::Display for Miss {
+    /// The sentence, then what was found but not expected and expected but not found.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "miss  {:?}", self.text)?;
+        if !self.false_positives.is_empty() {
+            write!(
+                f,
+                "\n      found but not expected: {}",
+                self.false_positives.join(", ")
+            )?;
+        }
+        if !self.false_negatives.is_empty() {
+            write!(
+                f,
+                "\n      expected but not found: {}",
+                self.false_negatives.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
 impl EvalSet {
     /// Parses an evaluation file and checks its sign ids against `kb`.
     pub fn parse(src: &str, kb: &KnowledgeBase) -> Result<EvalSet, Diagnostics> {

@@ -66,11 +66,7 @@ impl Diagnosis {
     pub fn sign_hits(&self) -> Vec<SignHit> {
         self.signs
             .iter()
-            .map(|f| SignHit {
-                id: f.id.clone(),
-                origin: Origin::Narrative,
-                evidence: Some(f.phrase.clone()),
-            })
+            .map(|f| SignHit::new(&f.id, Origin::Narrative, Some(&f.phrase)))
             .collect()
     }
 }

@@ -199,33 +199,8 @@ fn eval(file: &Path, format: CheckFormat, kb_path: Option<&Path>) -> Result<(), 
     let out = match format {
         CheckFormat::Json => nextseat_report::json::to_json(&r),
         CheckFormat::Text => {
-            let mut o = String::new();
-            for m in &r.misses {
-                o.push_str(&format!("miss  {:?}\n", m.text));
-                if !m.false_positives.is_empty() {
-                    o.push_str(&format!(
-                        "      found but not expected: {}\n",
-                        m.false_positives.join(", ")
-                    ));
-                }
-                if !m.false_negatives.is_empty() {
-                    o.push_str(&format!(
-                        "      expected but not found: {}\n",
-                        m.false_negatives.join(", ")
-                    ));
-                }
-            }
-            o.push_str(&format!(
-                "{} cases ({} with signs, {} without): precision {:.3}, recall {:.3} (TP {}, FP {}, FN {})\n",
-                r.cases,
-                r.positive_cases,
-                r.negative_cases,
-                r.precision,
-                r.recall,
-                r.true_positives,
-                r.false_positives,
-                r.false_negatives
-            ));
+            let mut o: String = r.misses.iter().map(|m| format!("{m}\n")).collect();
+            o.push_str(&format!("{r}\n"));
             o
         }
     };
