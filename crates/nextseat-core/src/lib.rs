@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 pub mod assessment;
+pub mod batch;
 pub mod compare;
 pub mod condition;
 pub mod diag;

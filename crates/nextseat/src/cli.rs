@@ -3,7 +3,7 @@
 
 #[cfg(feature = "web")]
 use crate::command::serve;
-use crate::command::{assess, compare, diagnose, fit, kb, ownership, roles};
+use crate::command::{assess, batch, compare, diagnose, fit, kb, ownership, roles};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -51,6 +51,8 @@ pub enum Command {
     Fit(fit::Args),
     /// Audit who owns what: the seat that should own each responsibility, overlaps, gaps, CEO overload.
     Ownership(ownership::Args),
+    /// Assess many profiles from a CSV or JSONL file: one result row each, in order.
+    Batch(batch::Args),
     /// Inspect, validate and test knowledge bases.
     #[command(subcommand)]
     Kb(kb::Command),

@@ -33,6 +33,17 @@ pub enum CliError {
         /// The cause.
         source: std::io::Error,
     },
+    /// A batch finished, but some of its rows were invalid (each has its error in the
+    /// output).
+    #[error("{bad} of {rows} row(s) were invalid; their error column in {output} says why")]
+    BadRows {
+        /// Rows with an error.
+        bad: u64,
+        /// All rows.
+        rows: u64,
+        /// The output written.
+        output: String,
+    },
     /// Golden scenarios failed.
     #[error("{0}")]
     Failed(String),
@@ -51,7 +62,10 @@ impl CliError {
     /// The contract's exit code: 2 for invalid input, 1 for anything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Invalid { .. } | CliError::Input { .. } | CliError::Usage(_) => 2,
+            CliError::Invalid { .. }
+            | CliError::Input { .. }
+            | CliError::Usage(_)
+            | CliError::BadRows { .. } => 2,
             CliError::Write { .. } | CliError::Failed(_) => 1,
         }
     }

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with its `Args` and `run`.
 
 pub mod assess;
+pub mod batch;
 pub mod compare;
 pub mod diagnose;
 pub mod fit;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Fit(a) => fit::run(a, kb_path),
         Command::Diagnose(a) => diagnose::run(a, kb_path),
         Command::Ownership(a) => ownership::run(a, kb_path),
+        Command::Batch(a) => batch::run(a, kb_path),
         Command::Kb(c) => kb::run(c, kb_path),
         #[cfg(feature = "web")]
         Command::Serve(a) => serve::run(a, kb_path),

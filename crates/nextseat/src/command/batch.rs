@@ -1,0 +1,659 @@
+//! `nextseat batch INPUT -o OUTPUT`: many profiles in, one result per row out.
+//!
+//! A pipeline of plain threads with bounded channels between the stages: a reader splits
+//! the input into chunks of rows, `--jobs` workers assess chunk after chunk, and the
+//! calling thread writes the results. Chunk `k` goes to worker `k mod N` and its result is
+//! collected from worker `k mod N`, so the output keeps the input's order without a
+//! reorder buffer, and memory stays flat however long the input is. The output goes to a
+//! temporary file beside the target, renamed into place only once every row is written;
+//! an interrupted batch (Ctrl-C, a failed disk) leaves the target as it was.
+
+use crate::error::CliError;
+use crate::io::load_kb;
+use clap::ValueEnum;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nextseat_core::batch::{Columns, OUTPUT_COLUMNS, Summary, row_error};
+use nextseat_core::{Assessment, Format, KnowledgeBase, Profile, assess};
+use serde::Serialize;
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::time::Instant;
+
+/// Batch file formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON document per line.
+    Jsonl,
+}
+
+const AFTER: &str = "Formats follow the file extensions (.csv, .jsonl or .ndjson); - reads stdin or
+writes stdout (CSV unless --from/--to say otherwise).
+
+CSV input: a header row naming any of the profile's keys without their table
+(name, annual_revenue_usd, employees, industry, operational_intensity, market, growth,
+current_roles, ceo_experience_years, ceo_strengths, ceo_gaps, ceo_plans_to_step_down,
+retain_key_executive, signs, events, budget, narrative); lists are separated by ;.
+Only employees is required. JSONL input: one profile JSON per line.
+
+CSV output: row, name, primary, cso, coo, chief_of_staff, implementer, coo_archetype,
+error. JSONL output: one assessment JSON per line with row and error added.
+
+A bad row gets its error and the batch goes on. The summary on stderr counts good and
+bad rows; the exit code is 2 if any row was bad. The output file is written under a
+temporary name and renamed into place at the end, so it is never left half written.
+
+Examples:
+  nextseat batch clients.csv -o scored.csv
+  nextseat batch clients.jsonl -o scored.jsonl --jobs 2
+  nextseat batch clients.csv -o - --quiet | column -s, -t";
+
+/// Arguments of `batch`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER)]
+pub struct Args {
+    /// The profiles: a .csv or .jsonl file (- for stdin).
+    #[arg(value_name = "INPUT")]
+    pub input: PathBuf,
+    /// Where the results go: a .csv or .jsonl file (- for stdout).
+    #[arg(long, short = 'o', value_name = "OUTPUT")]
+    pub output: PathBuf,
+    /// The input format, when the extension does not say.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub from: Option<BatchFormat>,
+    /// The output format, when the extension does not say.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub to: Option<BatchFormat>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// No progress bar (it is also hidden when stderr is not a terminal).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Rows per chunk: large enough that channel traffic is noise, small enough that the
+/// progress bar moves smoothly and the chunks in flight stay a few hundred kilobytes.
+const CHUNK_ROWS: usize = 512;
+/// Chunks queued per worker, in each direction.
+const QUEUE: usize = 2;
+/// Longest accepted JSONL line (one profile).
+const MAX_LINE: usize = 1024 * 1024;
+
+fn format_of(path: &Path, given: Option<BatchFormat>, what: &str) -> Result<BatchFormat, CliError> {
+    if let Some(f) = given {
+        return Ok(f);
+    }
+    if path == Path::new("-") {
+        return Ok(BatchFormat::Csv);
+    }
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("csv") => Ok(BatchFormat::Csv),
+        Some("jsonl" | "ndjson") => Ok(BatchFormat::Jsonl),
+        _ => Err(CliError::Usage(format!(
+            "cannot tell the {what} format of {}: name it .csv or .jsonl, or say --{} csv|jsonl",
+            path.display(),
+            if what == "input" { "from" } else { "to" }
+        ))),
+    }
+}
+
+/// One input row, as read.
+enum Record {
+    Csv(csv::ByteRecord),
+    Json(Vec<u8>),
+}
+
+/// Rows for one worker.
+struct Chunk {
+    first_row: u64,
+    records: Vec<Record>,
+    /// Input bytes consumed up to the end of this chunk (for the progress bar).
+    end_byte: u64,
+}
+
+/// What a worker made of a chunk.
+struct Done {
+    bytes: Vec<u8>,
+    rows: u64,
+    bad: u64,
+    end_byte: u64,
+}
+
+/// Runs `batch`.
+pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
+    let from = format_of(&args.input, args.from, "input")?;
+    let to = format_of(&args.output, args.to, "output")?;
+    if args.input != Path::new("-") && same_file(&args.input, &args.output) {
+        return Err(CliError::Usage(format!(
+            "the output {} is the input: write the results to another file",
+            args.output.display()
+        )));
+    }
+    let kb = Arc::new(load_kb(kb_path)?);
+    let origin = if args.input == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        args.input.display().to_string()
+    };
+    let (source, size) = open_input(&args.input, &origin)?;
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    );
+
+    // The header is checked before anything is written: a wrong column would misread
+    // every row.
+    let mut input = match from {
+        BatchFormat::Csv => {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(source);
+            let mut header = csv::ByteRecord::new();
+            let columns = match reader.read_byte_record(&mut header) {
+                Ok(true) => {
+                    let names: Vec<&str> = header
+                        .iter()
+                        .map(|f| std::str::from_utf8(f).unwrap_or("\u{fffd}"))
+                        .collect();
+                    Columns::from_header(names).map_err(|diags| CliError::Invalid {
+                        origin: origin.clone(),
+                        diags,
+                    })?
+                }
+                Ok(false) => {
+                    return Err(CliError::Input {
+                        origin,
+                        message: "is empty: a CSV batch starts with a header row naming its columns (employees at least)".into(),
+                    });
+                }
+                Err(e) => return Err(read_error(&origin, &e.to_string())),
+            };
+            Source::Csv(Box::new(reader), Arc::new(columns))
+        }
+        BatchFormat::Jsonl => Source::Jsonl(BufReader::with_capacity(256 * 1024, source), 0),
+    };
+
+    let interrupted = interrupt_flag();
+    let mut sink = Sink::create(&args.output)?;
+    if to == BatchFormat::Csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(OUTPUT_COLUMNS)
+            .map_err(|e| sink.fail(std::io::Error::other(e)))?;
+        let head = w
+            .into_inner()
+            .map_err(|e| sink.fail(std::io::Error::other(e.to_string())))?;
+        sink.write(&head)?;
+    }
+
+    let progress = progress_bar(args.quiet, size);
+    let started = Instant::now();
+    let mut rows = 0u64;
+    let mut bad = 0u64;
+    let read_result = std::thread::scope(|scope| -> Result<(), CliError> {
+        let mut to_workers = Vec::with_capacity(jobs);
+        let mut from_workers = Vec::with_capacity(jobs);
+        for _ in 0..jobs {
+            let (tx, rx) = sync_channel::<Chunk>(QUEUE);
+            let (done_tx, done_rx) = sync_channel::<Done>(QUEUE);
+            let kb = Arc::clone(&kb);
+            let columns = input.columns();
+            scope.spawn(move || work(&kb, columns.as_deref(), to, rx, done_tx));
+            to_workers.push(tx);
+            from_workers.push(done_rx);
+        }
+        let stop = &interrupted;
+        let reader = scope.spawn(move || input.read_all(to_workers, stop));
+        // Results come back in input order: chunk k from worker k mod N. A worker's
+        // channel closes when the reader is done with it.
+        let mut failure = None;
+        'collect: for k in 0.. {
+            let Ok(done) = from_workers[k % jobs].recv() else {
+                break 'collect;
+            };
+            if failure.is_none() {
+                if let Err(e) = sink.write(&done.bytes) {
+                    failure = Some(e);
+                    interrupted.store(true, Ordering::Relaxed);
+                }
+            }
+            rows += done.rows;
+            bad += done.bad;
+            progress.set_position(done.end_byte);
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(format!("{rows} rows · {:.0} rows/s", rows as f64 / secs));
+        }
+        let read = reader
+            .join()
+            .unwrap_or_else(|_| Err("the reader thread failed".to_string()));
+        match failure {
+            Some(e) => Err(e),
+            None => read.map_err(|message| read_error(&origin, &message)),
+        }
+    });
+    progress.finish_and_clear();
+    read_result?;
+    if interrupted.load(Ordering::Relaxed) {
+        return Err(CliError::Failed(format!(
+            "interrupted after {rows} rows; {} was not written",
+            sink.name()
+        )));
+    }
+    let name = sink.name();
+    sink.commit()?;
+
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "batch: {rows} rows: {} assessed, {bad} with errors{}; wrote {name} in {secs:.2} s ({:.0} rows/s)",
+        rows - bad,
+        if bad > 0 {
+            " (see their error column)"
+        } else {
+            ""
+        },
+        rows as f64 / secs.max(1e-6)
+    );
+    if bad > 0 {
+        return Err(CliError::BadRows {
+            bad,
+            rows,
+            output: name,
+        });
+    }
+    Ok(())
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn read_error(origin: &str, message: &str) -> CliError {
+    CliError::Input {
+        origin: origin.to_string(),
+        message: format!("cannot be read ({message})"),
+    }
+}
+
+fn open_input(path: &Path, origin: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), CliError> {
+    if path == Path::new("-") {
+        return Ok((Box::new(std::io::stdin()), None));
+    }
+    if path.is_dir() {
+        return Err(CliError::Input {
+            origin: origin.to_string(),
+            message: "is a directory, not a file".into(),
+        });
+    }
+    let file = std::fs::File::open(path).map_err(|e| CliError::Input {
+        origin: origin.to_string(),
+        message: match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".into(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+            _ => format!("cannot be read ({e})"),
+        },
+    })?;
+    let size = file.metadata().ok().map(|m| m.len());
+    Ok((Box::new(file), size))
+}
+
+/// Set by Ctrl-C (or SIGTERM): the reader stops, nothing more is written, and the
+/// temporary output is removed. If a handler cannot be installed (one already is), the
+/// default behaviour applies: the process ends and the target is still untouched.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    static FLAG: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    Arc::clone(FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = Arc::clone(&flag);
+        // Failure to install leaves the default signal behaviour, which is still safe.
+        let _ = ctrlc::set_handler(move || f.store(true, Ordering::Relaxed));
+        flag
+    }))
+}
+
+fn progress_bar(quiet: bool, size: Option<u64>) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = match size {
+        Some(n) => ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::stderr()),
+        None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
+    };
+    let template = if size.is_some() {
+        "{spinner} [{elapsed_precise}] [{wide_bar}] {percent:>3}%  {msg}  ETA {eta}"
+    } else {
+        "{spinner} [{elapsed_precise}] {msg}"
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// The input, past its header.
+enum Source {
+    Csv(Box<csv::Reader<Box<dyn Read + Send>>>, Arc<Columns>),
+    Jsonl(BufReader<Box<dyn Read + Send>>, u64),
+}
+
+impl Source {
+    fn columns(&self) -> Option<Arc<Columns>> {
+        match self {
+            Source::Csv(_, c) => Some(Arc::clone(c)),
+            Source::Jsonl(..) => None,
+        }
+    }
+
+    /// Reads every row, sending chunk `k` to worker `k mod N`. Stops early when `stop`
+    /// is set or a worker is gone. Dropping the senders closes the workers' queues.
+    fn read_all(
+        &mut self,
+        workers: Vec<SyncSender<Chunk>>,
+        stop: &AtomicBool,
+    ) -> Result<(), String> {
+        let mut next_row = 1u64;
+        for k in 0.. {
+            if stop.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            let mut records = Vec::with_capacity(CHUNK_ROWS);
+            let end_byte = self.fill(&mut records)?;
+            if records.is_empty() {
+                return Ok(());
+            }
+            let first_row = next_row;
+            next_row += records.len() as u64;
+            let chunk = Chunk {
+                first_row,
+                records,
+                end_byte,
+            };
+            if workers[k % workers.len()].send(chunk).is_err() {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads up to a chunk of rows; returns the input offset reached.
+    fn fill(&mut self, records: &mut Vec<Record>) -> Result<u64, String> {
+        match self {
+            Source::Csv(reader, _) => {
+                while records.len() < CHUNK_ROWS {
+                    let mut rec = csv::ByteRecord::new();
+                    match reader.read_byte_record(&mut rec) {
+                        Ok(true) => records.push(Record::Csv(rec)),
+                        Ok(false) => break,
+                        Err(e) => return Err(e.to_string()),
+                    }
+                }
+                Ok(reader.position().byte())
+            }
+            Source::Jsonl(reader, offset) => {
+                while records.len() < CHUNK_ROWS {
+                    let mut line = Vec::new();
+                    let n = reader
+                        .by_ref()
+                        .take(MAX_LINE as u64 + 1)
+                        .read_until(b'\n', &mut line)
+                        .map_err(|e| e.to_string())?;
+                    if n == 0 {
+                        break;
+                    }
+                    *offset += n as u64;
+                    if line.len() > MAX_LINE && line.last() != Some(&b'\n') {
+                        // Skip the rest of an oversized line; it becomes a bad row.
+                        let mut rest = Vec::new();
+                        let skipped = reader
+                            .read_until(b'\n', &mut rest)
+                            .map_err(|e| e.to_string())?;
+                        *offset += skipped as u64;
+                    }
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    records.push(Record::Json(line));
+                }
+                Ok(*offset)
+            }
+        }
+    }
+}
+
+/// A worker: assesses each chunk it is given, in order.
+fn work(
+    kb: &KnowledgeBase,
+    columns: Option<&Columns>,
+    to: BatchFormat,
+    chunks: Receiver<Chunk>,
+    done: SyncSender<Done>,
+) {
+    for chunk in chunks {
+        let mut out = Output::new(to, chunk.records.len());
+        let mut bad = 0;
+        for (i, record) in chunk.records.iter().enumerate() {
+            let row = chunk.first_row + i as u64;
+            let (name, result) = evaluate(kb, columns, record);
+            if result.is_err() {
+                bad += 1;
+            }
+            out.push(row, name.as_deref(), &result);
+        }
+        let finished = Done {
+            bytes: out.finish(),
+            rows: chunk.records.len() as u64,
+            bad,
+            end_byte: chunk.end_byte,
+        };
+        if done.send(finished).is_err() {
+            return;
+        }
+    }
+}
+
+/// One row: its name (for the output, even when the row is bad) and its assessment or
+/// the reason it has none.
+fn evaluate(
+    kb: &KnowledgeBase,
+    columns: Option<&Columns>,
+    record: &Record,
+) -> (Option<String>, Result<Assessment, String>) {
+    match (record, columns) {
+        (Record::Csv(rec), Some(cols)) => match cols.profile(rec.len(), |i| rec.get(i), kb) {
+            Ok(p) => (p.company.name.clone(), Ok(assess(kb, &p))),
+            Err(d) => (cols.raw_name(|i| rec.get(i)), Err(row_error(&d))),
+        },
+        (Record::Json(line), _) => {
+            if line.len() > MAX_LINE {
+                return (
+                    None,
+                    Err(format!("the line is longer than {} KiB", MAX_LINE / 1024)),
+                );
+            }
+            let text = match std::str::from_utf8(line) {
+                Ok(t) => t,
+                Err(e) => {
+                    return (
+                        None,
+                        Err(format!(
+                            "is not UTF-8 text (invalid byte at offset {})",
+                            e.valid_up_to()
+                        )),
+                    );
+                }
+            };
+            match Profile::parse(text, Format::Json, kb) {
+                Ok(p) => (p.company.name.clone(), Ok(assess(kb, &p))),
+                Err(d) => (None, Err(row_error(&d))),
+            }
+        }
+        (Record::Csv(_), None) => (None, Err("a CSV row without a header".into())),
+    }
+}
+
+/// A chunk's results, serialised.
+enum Output {
+    Csv(csv::Writer<Vec<u8>>),
+    Jsonl(Vec<u8>),
+}
+
+/// One JSONL result line: the assessment with `row` and `error` added.
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    row: u64,
+    error: Option<&'a str>,
+    #[serde(flatten)]
+    result: Option<&'a Assessment>,
+}
+
+impl Output {
+    fn new(to: BatchFormat, rows: usize) -> Output {
+        match to {
+            BatchFormat::Csv => {
+                Output::Csv(csv::Writer::from_writer(Vec::with_capacity(rows * 64)))
+            }
+            BatchFormat::Jsonl => Output::Jsonl(Vec::with_capacity(rows * 2048)),
+        }
+    }
+
+    fn push(&mut self, row: u64, name: Option<&str>, result: &Result<Assessment, String>) {
+        match self {
+            Output::Csv(w) => {
+                let row_s = row.to_string();
+                let (summary, error) = match result {
+                    Ok(a) => (Some(Summary::of(a)), ""),
+                    Err(e) => (None, e.as_str()),
+                };
+                let scores: Vec<String> = match &summary {
+                    Some(s) => s.scores.iter().map(ToString::to_string).collect(),
+                    None => vec![String::new(); 4],
+                };
+                let primary = summary
+                    .as_ref()
+                    .and_then(|s| s.primary)
+                    .map_or("", |r| r.as_str());
+                let archetype = summary
+                    .as_ref()
+                    .and_then(|s| s.coo_archetype.as_deref())
+                    .unwrap_or("");
+                // Writing to a Vec cannot fail.
+                let _ = w.write_record([
+                    row_s.as_str(),
+                    name.unwrap_or(""),
+                    primary,
+                    &scores[0],
+                    &scores[1],
+                    &scores[2],
+                    &scores[3],
+                    archetype,
+                    error,
+                ]);
+            }
+            Output::Jsonl(buf) => {
+                let (result, error) = match result {
+                    Ok(a) => (Some(a), None),
+                    Err(e) => (None, Some(e.as_str())),
+                };
+                // Serialising plain data into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *buf, &JsonLine { row, error, result });
+                buf.push(b'\n');
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        match self {
+            Output::Csv(w) => w.into_inner().unwrap_or_default(),
+            Output::Jsonl(buf) => buf,
+        }
+    }
+}
+
+/// Where the results go: a temporary file renamed into place at the end, or stdout.
+enum Sink {
+    File {
+        target: PathBuf,
+        tmp: BufWriter<tempfile::NamedTempFile>,
+    },
+    Stdout(BufWriter<std::io::Stdout>),
+}
+
+impl Sink {
+    fn create(target: &Path) -> Result<Sink, CliError> {
+        if target == Path::new("-") {
+            return Ok(Sink::Stdout(BufWriter::new(std::io::stdout())));
+        }
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".nextseat-batch-")
+            .tempfile_in(dir)
+            .map_err(|source| CliError::Write {
+                path: target.to_path_buf(),
+                source,
+            })?;
+        Ok(Sink::File {
+            target: target.to_path_buf(),
+            tmp: BufWriter::with_capacity(256 * 1024, tmp),
+        })
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Sink::File { target, .. } => target.display().to_string(),
+            Sink::Stdout(_) => "<stdout>".into(),
+        }
+    }
+
+    fn fail(&self, source: std::io::Error) -> CliError {
+        CliError::Write {
+            path: PathBuf::from(self.name()),
+            source,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        let r = match self {
+            Sink::File { tmp, .. } => tmp.write_all(bytes),
+            Sink::Stdout(out) => out.write_all(bytes),
+        };
+        r.map_err(|e| self.fail(e))
+    }
+
+    /// Flushes, syncs and renames the temporary file into place.
+    fn commit(self) -> Result<(), CliError> {
+        match self {
+            Sink::Stdout(mut out) => match out.flush() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Write {
+                    path: PathBuf::from("<stdout>"),
+                    source: e,
+                }),
+                _ => Ok(()),
+            },
+            Sink::File { target, tmp } => {
+                let err = |source| CliError::Write {
+                    path: target.clone(),
+                    source,
+                };
+                let tmp = tmp.into_inner().map_err(|e| err(e.into_error()))?;
+                tmp.as_file().sync_all().map_err(err)?;
+                tmp.persist(&target).map_err(|e| err(e.error))?;
+                Ok(())
+            }
+        }
+    }
+}
