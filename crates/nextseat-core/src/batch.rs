@@ -343,18 +343,18 @@ pub fn row_error(diags: &Diagnostics) -> String {
 
 /// The flat result of one good row: what a CSV batch result holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Summary {
+pub struct Summary<'a> {
     /// The seat to fill now, if any.
     pub primary: Option<RoleId>,
     /// The four need scores, in [`RoleId::SEATS`] order.
     pub scores: [Points; 4],
     /// The best COO archetype, when a COO is recommended.
-    pub coo_archetype: Option<String>,
+    pub coo_archetype: Option<&'a str>,
 }
 
-impl Summary {
+impl Summary<'_> {
     /// The flat result of an assessment.
-    pub fn of(a: &Assessment) -> Summary {
+    pub fn of(a: &Assessment) -> Summary<'_> {
         let mut scores = [Points::ZERO; 4];
         for n in &a.needs {
             if let Some(i) = n.role.seat_index() {
@@ -364,7 +364,7 @@ impl Summary {
         Summary {
             primary: a.primary,
             scores,
-            coo_archetype: a.coo_archetype.as_ref().map(|r| r.best.clone()),
+            coo_archetype: a.coo_archetype.as_ref().map(|r| r.best.as_str()),
         }
     }
 }

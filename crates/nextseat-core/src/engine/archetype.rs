@@ -4,25 +4,45 @@
 
 use crate::assessment::{ArchetypeRanking, ArchetypeScore};
 use crate::condition::Facts;
-use crate::kb::KnowledgeBase;
+use crate::kb::{ArchetypeRule, KnowledgeBase};
 use crate::points::Points;
 
-/// All archetypes, best first.
-pub fn rank(kb: &KnowledgeBase, facts: &Facts<'_>) -> ArchetypeRanking {
-    let mut ranked: Vec<ArchetypeScore> = kb
+/// Every archetype's KB index and score, best first; `fired` is told of each rule that
+/// holds.
+pub fn scored(
+    kb: &KnowledgeBase,
+    facts: &Facts<'_>,
+    mut fired: impl FnMut(usize, &ArchetypeRule),
+) -> Vec<(usize, Points)> {
+    let mut ranked: Vec<(usize, Points)> = kb
         .archetypes
         .iter()
-        .map(|a| {
-            let fired: Vec<_> = a.rules.iter().filter(|r| r.when.holds(facts)).collect();
-            let raw: Points = fired.iter().map(|r| r.points).sum();
-            ArchetypeScore {
-                archetype: a.id.clone(),
-                score: raw.clamp(Points::ZERO, Points::whole(100)),
-                reasons: fired.iter().map(|r| r.reason.clone()).collect(),
+        .enumerate()
+        .map(|(i, a)| {
+            let mut raw = Points::ZERO;
+            for r in a.rules.iter().filter(|r| r.when.holds(facts)) {
+                raw += r.points;
+                fired(i, r);
             }
+            (i, raw.clamp(Points::ZERO, Points::whole(100)))
         })
         .collect();
-    ranked.sort_by_key(|a| std::cmp::Reverse(a.score));
+    ranked.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
+    ranked
+}
+
+/// All archetypes, best first, with the reasons that placed them.
+pub fn rank(kb: &KnowledgeBase, facts: &Facts<'_>) -> ArchetypeRanking {
+    let mut reasons: Vec<Vec<String>> = vec![Vec::new(); kb.archetypes.len()];
+    let order = scored(kb, facts, |i, r| reasons[i].push(r.reason.clone()));
+    let ranked: Vec<ArchetypeScore> = order
+        .into_iter()
+        .map(|(i, score)| ArchetypeScore {
+            archetype: kb.archetypes[i].id.clone(),
+            score,
+            reasons: std::mem::take(&mut reasons[i]),
+        })
+        .collect();
     ArchetypeRanking {
         best: ranked
             .first()

@@ -3,8 +3,10 @@
 //! A verdict comes from the KB's verdict band for the score, except that a seat already
 //! on the team is `already_filled`, and that the layering rule (article 000: start with
 //! one fractional executive, layer in the next as you grow) holds extra executive
-//! `hire_now`s back to `plan_next`. Every decision records the rule that made it.
+//! `hire_now`s back to `plan_next`. Every decision records the rule that made it:
+//! [`verdicts`] decides on numbers alone, [`verdict_reason`] puts the rule into words.
 
+use super::{Seat, VerdictRule};
 use crate::assessment::{Need, Reason};
 use crate::condition::Facts;
 use crate::ids::{Engagement, RoleId, Verdict};
@@ -17,74 +19,89 @@ fn band_text(min: f64, below: Option<f64>) -> String {
     }
 }
 
-/// Sets each need's verdict and its reason.
-pub fn verdicts(kb: &KnowledgeBase, needs: &mut [Need], facts: &Facts<'_>) {
-    for need in needs.iter_mut() {
-        if facts.current_roles.contains(&need.role) {
-            need.verdict = Verdict::AlreadyFilled;
-            need.verdict_reason = Reason {
-                rule: "leadership.current_roles".into(),
-                text: format!(
-                    "The {} seat is already on the team.",
-                    kb.role(need.role).short_name
-                ),
-                source: crate::kb::OWN_CHOICE.into(),
-            };
+/// Sets each seat's verdict and the rule behind it. Returns the seat the layering rule
+/// starts with when it held others back.
+pub fn verdicts(kb: &KnowledgeBase, seats: &mut [Seat], facts: &Facts<'_>) -> Option<RoleId> {
+    for seat in seats.iter_mut() {
+        if facts.current_roles.contains(&seat.role) {
+            seat.verdict = Verdict::AlreadyFilled;
+            seat.rule = VerdictRule::Filled;
             continue;
         }
-        let (i, band) = kb
+        let s = seat.score.as_f64();
+        let i = kb
             .verdicts
             .iter()
-            .enumerate()
-            .find(|(_, b)| {
-                let s = need.score.as_f64();
-                s >= b.min && b.below.is_none_or(|x| s < x)
-            })
-            .unwrap_or((0, &kb.verdicts[0]));
-        need.verdict = band.verdict;
-        need.verdict_reason = Reason {
-            rule: format!("verdicts[{i}]"),
-            text: format!(
-                "Score {} is in the {} band ({}): {}",
-                need.score,
-                band.verdict,
-                band_text(band.min, band.below),
-                band.why
-            ),
-            source: band.source.clone(),
-        };
+            .position(|b| s >= b.min && b.below.is_none_or(|x| s < x))
+            .unwrap_or(0);
+        seat.verdict = kb.verdicts[i].verdict;
+        seat.rule = VerdictRule::Band(i);
     }
 
     let layering = &kb.layering;
     if !layering.when_any.iter().any(|c| c.holds(facts)) {
-        return;
+        return None;
     }
-    let mut order: Vec<usize> = (0..needs.len())
-        .filter(|&i| needs[i].verdict == Verdict::HireNow && kb.role(needs[i].role).executive)
+    let mut order: Vec<usize> = (0..seats.len())
+        .filter(|&i| seats[i].verdict == Verdict::HireNow && kb.role(seats[i].role).executive)
         .collect();
     order.sort_by(|&a, &b| {
-        needs[b]
+        seats[b]
             .score
-            .cmp(&needs[a].score)
-            .then(needs[a].role.seat_index().cmp(&needs[b].role.seat_index()))
+            .cmp(&seats[a].score)
+            .then(seats[a].role.seat_index().cmp(&seats[b].role.seat_index()))
     });
     let keep = layering.max_executive_hire_now as usize;
-    let first = order
-        .first()
-        .map(|&i| kb.role(needs[i].role).short_name.clone());
-    for &i in order.iter().skip(keep) {
-        let n = &mut needs[i];
-        n.verdict = Verdict::PlanNext;
-        n.verdict_reason = Reason {
+    let held: Vec<usize> = order.iter().skip(keep).copied().collect();
+    for &i in &held {
+        seats[i].verdict = Verdict::PlanNext;
+        seats[i].rule = VerdictRule::Layering;
+    }
+    if held.is_empty() {
+        None
+    } else {
+        order.first().map(|&i| seats[i].role)
+    }
+}
+
+/// The verdict of `seat` in words, with its rule and source. `first` is the seat the
+/// layering rule starts with.
+pub fn verdict_reason(kb: &KnowledgeBase, seat: &Seat, first: Option<RoleId>) -> Reason {
+    match seat.rule {
+        VerdictRule::Filled => Reason {
+            rule: "leadership.current_roles".into(),
+            text: format!(
+                "The {} seat is already on the team.",
+                kb.role(seat.role).short_name
+            ),
+            source: crate::kb::OWN_CHOICE.into(),
+        },
+        VerdictRule::Band(i) => {
+            let band = &kb.verdicts[i];
+            Reason {
+                rule: format!("verdicts[{i}]"),
+                text: format!(
+                    "Score {} is in the {} band ({}): {}",
+                    seat.score,
+                    band.verdict,
+                    band_text(band.min, band.below),
+                    band.why
+                ),
+                source: band.source.clone(),
+            }
+        }
+        VerdictRule::Layering => Reason {
             rule: "layering".into(),
             text: format!(
                 "Score {} would mean hire now, but {} Start with the {} and layer this seat in next.",
-                n.score,
-                layering.why,
-                first.clone().unwrap_or_default()
+                seat.score,
+                kb.layering.why,
+                first
+                    .map(|r| kb.role(r).short_name.as_str())
+                    .unwrap_or_default()
             ),
-            source: layering.source.clone(),
-        };
+            source: kb.layering.source.clone(),
+        },
     }
 }
 

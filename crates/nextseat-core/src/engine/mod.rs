@@ -6,108 +6,253 @@
 //! roadmap ([`roadmap`]) and rank the COO archetypes ([`archetype`]). The engine cannot
 //! fail: the knowledge base and the profile were validated on the way in. It is
 //! deterministic: ties are broken by the contract's seat order and the KB's entry order.
+//!
+//! The design decision here is **numbers first, words second**. [`Assessor::evaluate`]
+//! decides everything on knowledge-base indices and integer points, allocating almost
+//! nothing; [`explain`] then turns that outcome into the [`Assessment`] a reader sees,
+//! walking the very same evidence ([`score::lines`]) to write each line. A batch that
+//! only needs the scores ([`Assessor::summary`]) skips the words, and can never get
+//! different numbers from the full report, because there is only one computation.
 
 pub mod archetype;
 pub mod decide;
+pub mod explain;
 pub mod roadmap;
 pub mod score;
 pub mod signs;
 
-use crate::assessment::{Assessment, CompanySummary, Method, SCHEMA_VERSION, SignHit};
+use crate::assessment::{Assessment, SignHit};
+use crate::batch::Summary;
 use crate::condition::Facts;
-use crate::ids::{RoleId, Verdict};
+use crate::ids::{Origin, RoleId, Verdict};
 use crate::kb::KnowledgeBase;
+use crate::points::Points;
 use crate::profile::Profile;
+use crate::text::narrative::Scratch;
+use signs::{Collector, Found, Via};
 
 /// Assesses a profile: its declared signs, those found in its narrative, and those its
 /// events imply.
 pub fn assess(kb: &KnowledgeBase, profile: &Profile) -> Assessment {
-    assess_with(kb, profile, &[])
+    Assessor::new(kb).assess(profile, &[])
 }
 
 /// Assesses a profile with extra signs found elsewhere (an ownership audit). The
 /// profile's narrative, if any, is diagnosed here. A sign found twice counts once, under
 /// its first origin: declared, then narrative, then the extra signs, then events.
 pub fn assess_with(kb: &KnowledgeBase, profile: &Profile, extra: &[SignHit]) -> Assessment {
-    let lower = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.to_lowercase()).collect() };
-    let gaps = lower(&profile.leadership.ceo_gaps);
-    let strengths = lower(&profile.leadership.ceo_strengths);
-    let industry = profile
-        .company
-        .industry
-        .as_deref()
-        .unwrap_or("")
-        .to_lowercase();
-    let employees = profile.employees();
-    let revenue = profile.company.annual_revenue_usd;
-    let size_band = kb.size_band(employees).id.as_str();
-    let revenue_band = revenue.map_or("unknown", |r| kb.revenue_band(r).id.as_str());
-    let facts = Facts {
-        size_band,
-        revenue_band,
-        employees,
-        annual_revenue_usd: revenue,
-        operational_intensity: profile.company.operational_intensity,
-        market: profile.company.market,
-        growth: profile.company.growth,
-        budget: profile.situation.budget,
-        ceo_experience_years: profile
-            .leadership
-            .ceo_experience_years
-            .and_then(|y| u32::try_from(y).ok()),
-        ceo_plans_to_step_down: profile.leadership.ceo_plans_to_step_down,
-        retain_key_executive: profile.leadership.retain_key_executive,
-        ceo_gaps: &gaps,
-        ceo_strengths: &strengths,
-        industry: &industry,
-        events: &profile.situation.events,
-        current_roles: &profile.leadership.current_roles,
-    };
+    Assessor::new(kb).assess(profile, extra)
+}
 
-    let mut found = match profile.situation.narrative.as_deref() {
-        Some(text) if !text.trim().is_empty() => kb.diagnose(text).sign_hits(),
-        _ => Vec::new(),
-    };
-    found.extend_from_slice(extra);
-    let hits = signs::collect(kb, profile, &found);
-    let mut needs: Vec<_> = RoleId::SEATS
-        .into_iter()
-        .map(|seat| score::need(kb, seat, &hits, &facts))
-        .collect();
-    decide::verdicts(kb, &mut needs, &facts);
-    decide::engagements(kb, &mut needs, &facts);
-    needs.sort_by(|a, b| {
-        b.score
-            .cmp(&a.score)
-            .then(a.role.seat_index().cmp(&b.role.seat_index()))
-    });
-    let primary = needs
-        .iter()
-        .find(|n| n.verdict == Verdict::HireNow)
-        .map(|n| n.role);
-    let roadmap = roadmap::build(kb, &needs, &facts);
-    let coo_needed = needs.iter().any(|n| {
-        n.role == RoleId::Coo && matches!(n.verdict, Verdict::HireNow | Verdict::PlanNext)
-    });
-    let coo_archetype = coo_needed.then(|| archetype::rank(kb, &facts));
+/// Why a seat got its verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerdictRule {
+    /// The seat is already on the team.
+    Filled,
+    /// The KB's verdict band with this index.
+    Band(usize),
+    /// The layering rule held a `hire_now` back to `plan_next`.
+    Layering,
+}
 
-    Assessment {
-        schema_version: SCHEMA_VERSION,
-        company: CompanySummary {
-            name: profile.company.name.clone(),
+/// One seat's numbers and verdict, before any words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seat {
+    /// The seat.
+    pub role: RoleId,
+    /// The sum of its evidence lines.
+    pub raw: Points,
+    /// `raw` within the KB's bounds.
+    pub score: Points,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The rule that gave it.
+    pub rule: VerdictRule,
+}
+
+/// Everything the engine decided for one profile, by knowledge-base index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// Every sign taken into account, once each, in order of arrival.
+    pub signs: Vec<Found>,
+    /// The declared events, by KB index, each once.
+    pub events: Vec<usize>,
+    /// By KB factor index: whether the factor's condition holds.
+    pub factors: Vec<bool>,
+    /// The four seats in [`RoleId::SEATS`] order.
+    pub seats: [Seat; 4],
+    /// Indices into `seats`, highest score first (ties in seat order).
+    pub order: [usize; 4],
+    /// The highest-scoring `hire_now` seat.
+    pub primary: Option<RoleId>,
+    /// The seat the layering rule starts with, when it held others back.
+    pub layered_after: Option<RoleId>,
+    /// The archetypes by KB index and score, best first, when a COO is recommended.
+    pub archetypes: Option<Vec<(usize, Points)>>,
+}
+
+/// Assesses profile after profile with one knowledge base, reusing its working memory
+/// (the narrative matcher's word memo above all). Keep one per thread.
+pub struct Assessor<'kb> {
+    kb: &'kb KnowledgeBase,
+    scratch: Scratch,
+    seen: Vec<bool>,
+}
+
+impl<'kb> Assessor<'kb> {
+    /// An assessor for `kb`.
+    pub fn new(kb: &'kb KnowledgeBase) -> Assessor<'kb> {
+        Assessor {
+            kb,
+            scratch: Scratch::default(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// The full assessment, with its explanation.
+    pub fn assess(&mut self, profile: &Profile, extra: &[SignHit]) -> Assessment {
+        let lowered = Lowered::of(profile);
+        let facts = lowered.facts(self.kb, profile);
+        let outcome = self.evaluate(profile, extra, &facts);
+        explain::assessment(self.kb, profile, extra, &facts, &outcome)
+    }
+
+    /// Only the numbers: the four scores, the primary seat and the best COO archetype.
+    pub fn summary(&mut self, profile: &Profile) -> Summary<'kb> {
+        let lowered = Lowered::of(profile);
+        let facts = lowered.facts(self.kb, profile);
+        let outcome = self.evaluate(profile, &[], &facts);
+        let kb = self.kb;
+        Summary {
+            primary: outcome.primary,
+            scores: outcome.seats.map(|s| s.score),
+            coo_archetype: outcome
+                .archetypes
+                .as_ref()
+                .and_then(|r| r.first())
+                .map(|&(i, _)| kb.archetypes[i].id.as_str()),
+        }
+    }
+
+    /// Decides every number and verdict for `profile`.
+    pub fn evaluate(&mut self, profile: &Profile, extra: &[SignHit], facts: &Facts<'_>) -> Outcome {
+        let kb = self.kb;
+        let mut found = Vec::new();
+        let mut c = Collector::new(kb, &mut self.seen, &mut found);
+        for id in &profile.situation.signs {
+            if let Some(i) = kb.sign_index(id) {
+                c.push(i, Origin::Declared, Via::Declared);
+            }
+        }
+        if let Some(text) = profile.situation.narrative.as_deref()
+            && !text.trim().is_empty()
+        {
+            for h in kb.matcher().scan(&mut self.scratch, text) {
+                c.push(h.sign, Origin::Narrative, Via::Phrase(h.start, h.end));
+            }
+        }
+        for (x, hit) in extra.iter().enumerate() {
+            if let Some(i) = kb.sign_index(&hit.id) {
+                c.push(i, hit.origin, Via::Extra(x));
+            }
+        }
+        let mut events: Vec<usize> = Vec::with_capacity(profile.situation.events.len());
+        for id in &profile.situation.events {
+            if let Some(e) = kb.event_index(id)
+                && !events.contains(&e)
+            {
+                events.push(e);
+            }
+        }
+        for &e in &events {
+            for s in &kb.events[e].implies {
+                if let Some(i) = kb.sign_index(s) {
+                    c.push(i, Origin::Event, Via::Event(e));
+                }
+            }
+        }
+        let factors: Vec<bool> = kb.factors.iter().map(|f| f.when.holds(facts)).collect();
+        let mut seats = RoleId::SEATS.map(|role| {
+            let (raw, score) = score::total(kb, role, &found, &events, &factors);
+            Seat {
+                role,
+                raw,
+                score,
+                verdict: Verdict::NotYet,
+                rule: VerdictRule::Band(0),
+            }
+        });
+        let layered_after = decide::verdicts(kb, &mut seats, facts);
+        let mut order = [0, 1, 2, 3];
+        // Stable: equal scores keep the contract's seat order.
+        order.sort_by_key(|&i| std::cmp::Reverse(seats[i].score));
+        let primary = order
+            .iter()
+            .map(|&i| &seats[i])
+            .find(|s| s.verdict == Verdict::HireNow)
+            .map(|s| s.role);
+        let coo_needed = seats.iter().any(|s| {
+            s.role == RoleId::Coo && matches!(s.verdict, Verdict::HireNow | Verdict::PlanNext)
+        });
+        let archetypes = coo_needed.then(|| archetype::scored(kb, facts, |_, _| {}));
+        Outcome {
+            signs: found,
+            events,
+            factors,
+            seats,
+            order,
+            primary,
+            layered_after,
+            archetypes,
+        }
+    }
+}
+
+/// The profile's free tags and industry, lower-cased once for the conditions.
+struct Lowered {
+    gaps: Vec<String>,
+    strengths: Vec<String>,
+    industry: String,
+}
+
+impl Lowered {
+    fn of(profile: &Profile) -> Lowered {
+        let lower = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.to_lowercase()).collect() };
+        Lowered {
+            gaps: lower(&profile.leadership.ceo_gaps),
+            strengths: lower(&profile.leadership.ceo_strengths),
+            industry: profile
+                .company
+                .industry
+                .as_deref()
+                .unwrap_or("")
+                .to_lowercase(),
+        }
+    }
+
+    fn facts<'a>(&'a self, kb: &'a KnowledgeBase, profile: &'a Profile) -> Facts<'a> {
+        let employees = profile.employees();
+        let revenue = profile.company.annual_revenue_usd;
+        Facts {
+            size_band: kb.size_band(employees).id.as_str(),
+            revenue_band: revenue.map_or("unknown", |r| kb.revenue_band(r).id.as_str()),
             employees,
             annual_revenue_usd: revenue,
-            size_band: size_band.to_string(),
-            revenue_band: revenue_band.to_string(),
-        },
-        signs: hits,
-        needs,
-        primary,
-        roadmap,
-        coo_archetype,
-        method: Method {
-            kb_name: kb.meta.name.clone(),
-            kb_version: kb.meta.version.clone(),
-        },
+            operational_intensity: profile.company.operational_intensity,
+            market: profile.company.market,
+            growth: profile.company.growth,
+            budget: profile.situation.budget,
+            ceo_experience_years: profile
+                .leadership
+                .ceo_experience_years
+                .and_then(|y| u32::try_from(y).ok()),
+            ceo_plans_to_step_down: profile.leadership.ceo_plans_to_step_down,
+            retain_key_executive: profile.leadership.retain_key_executive,
+            ceo_gaps: &self.gaps,
+            ceo_strengths: &self.strengths,
+            industry: &self.industry,
+            events: &profile.situation.events,
+            current_roles: &profile.leadership.current_roles,
+        }
     }
 }

@@ -1,91 +1,75 @@
 //! Adding up a seat's evidence. Signs, events and context factors each add their weight
 //! for the seat as one line; when the raw sum leaves the KB's bounds, one more line
 //! (`bound.cap` or `bound.floor`) brings it back, so the score is always the sum shown.
+//!
+//! [`lines`] is the one walk over a seat's evidence: the score is the sum of what it
+//! yields, and the explanation is a line for each, so the two cannot disagree.
 
-use crate::assessment::{Evidence, EvidenceKind, Need, Reason, SignHit};
-use crate::condition::Facts;
-use crate::ids::{RoleId, Verdict};
+use super::signs::Found;
+use crate::ids::RoleId;
 use crate::kb::KnowledgeBase;
 use crate::points::Points;
 
-/// The need for `seat`, with its evidence; the verdict is filled in by
-/// [`super::decide`].
-pub fn need(kb: &KnowledgeBase, seat: RoleId, hits: &[SignHit], facts: &Facts<'_>) -> Need {
-    let mut evidence = Vec::new();
-    for hit in hits {
-        let Some(sign) = kb.sign(&hit.id) else {
-            continue;
-        };
-        let w = sign.weights.get(seat);
+/// One line of a seat's arithmetic, before the bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// The found sign at this index of the collected signs.
+    Sign(usize, Points),
+    /// The event with this KB index.
+    Event(usize, Points),
+    /// The context factor with this KB index.
+    Factor(usize, Points),
+}
+
+impl Line {
+    /// The points the line adds.
+    pub fn points(self) -> Points {
+        match self {
+            Line::Sign(_, p) | Line::Event(_, p) | Line::Factor(_, p) => p,
+        }
+    }
+}
+
+/// Calls `f` with every non-zero line of `seat`'s evidence, in the order the explanation
+/// lists them: signs as collected, then declared events, then context factors that hold
+/// (`factors[i]` says whether factor `i`'s condition holds).
+pub fn lines(
+    kb: &KnowledgeBase,
+    seat: RoleId,
+    signs: &[Found],
+    events: &[usize],
+    factors: &[bool],
+    mut f: impl FnMut(Line),
+) {
+    for (i, found) in signs.iter().enumerate() {
+        let w = kb.signs[found.sign].weights.get(seat);
         if w != Points::ZERO {
-            evidence.push(Evidence {
-                factor: sign.id.clone(),
-                kind: EvidenceKind::Sign,
-                contribution: w,
-                source: sign.source.clone(),
-                label: sign.label.clone(),
-                origin: Some(hit.origin),
-            });
+            f(Line::Sign(i, w));
         }
     }
-    for id in facts.events {
-        let Some(event) = kb.event(id) else { continue };
-        let w = event.weights.get(seat);
-        if w != Points::ZERO && !evidence.iter().any(|e| e.factor == event.id) {
-            evidence.push(Evidence {
-                factor: event.id.clone(),
-                kind: EvidenceKind::Event,
-                contribution: w,
-                source: event.source.clone(),
-                label: event.label.clone(),
-                origin: None,
-            });
+    for &e in events {
+        let w = kb.events[e].weights.get(seat);
+        if w != Points::ZERO {
+            f(Line::Event(e, w));
         }
     }
-    for f in &kb.factors {
-        let w = f.weights.get(seat);
-        if w != Points::ZERO && f.when.holds(facts) {
-            evidence.push(Evidence {
-                factor: f.id.clone(),
-                kind: EvidenceKind::Context,
-                contribution: w,
-                source: f.source.clone(),
-                label: f.label.clone(),
-                origin: None,
-            });
+    for (i, factor) in kb.factors.iter().enumerate() {
+        let w = factor.weights.get(seat);
+        if w != Points::ZERO && factors[i] {
+            f(Line::Factor(i, w));
         }
     }
-    let raw: Points = evidence.iter().map(|e| e.contribution).sum();
-    let score = raw.clamp(kb.scoring.min, kb.scoring.max);
-    if score != raw {
-        let (factor, label) = if raw > score {
-            ("bound.cap", format!("Capped at {}", kb.scoring.max))
-        } else {
-            (
-                "bound.floor",
-                format!("Raised to the floor of {}", kb.scoring.min),
-            )
-        };
-        evidence.push(Evidence {
-            factor: factor.to_string(),
-            kind: EvidenceKind::Bound,
-            contribution: score - raw,
-            source: kb.scoring.source.clone(),
-            label,
-            origin: None,
-        });
-    }
-    Need {
-        role: seat,
-        score,
-        verdict: Verdict::NotYet,
-        engagement: None,
-        evidence,
-        verdict_reason: Reason {
-            rule: String::new(),
-            text: String::new(),
-            source: String::new(),
-        },
-        engagement_reason: None,
-    }
+}
+
+/// A seat's raw sum and its score within the KB's bounds.
+pub fn total(
+    kb: &KnowledgeBase,
+    seat: RoleId,
+    signs: &[Found],
+    events: &[usize],
+    factors: &[bool],
+) -> (Points, Points) {
+    let mut raw = Points::ZERO;
+    lines(kb, seat, signs, events, factors, |l| raw += l.points());
+    (raw, raw.clamp(kb.scoring.min, kb.scoring.max))
 }

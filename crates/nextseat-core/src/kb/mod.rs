@@ -576,6 +576,16 @@ impl KnowledgeBase {
         self.signs.iter().find(|s| s.id == id)
     }
 
+    /// The index of the sign with this id.
+    pub fn sign_index(&self, id: &str) -> Option<usize> {
+        self.signs.iter().position(|s| s.id == id)
+    }
+
+    /// The index of the event with this id.
+    pub fn event_index(&self, id: &str) -> Option<usize> {
+        self.events.iter().position(|e| e.id == id)
+    }
+
     /// The event with this id.
     pub fn event(&self, id: &str) -> Option<&Event> {
         self.events.iter().find(|e| e.id == id)

@@ -61,6 +61,11 @@ impl Analyzer {
         self.stemmer.stem(word).into_owned()
     }
 
+    /// The stem of one lower-case word, borrowed when the word is its own stem.
+    pub fn stemmer_stem<'w>(&self, word: &'w str) -> std::borrow::Cow<'w, str> {
+        self.stemmer.stem(word)
+    }
+
     /// The stems of a phrase, in order.
     pub fn stems(&self, phrase: &str) -> Vec<String> {
         self.tokens(phrase).into_iter().map(|t| t.stem).collect()
@@ -71,90 +76,106 @@ impl Analyzer {
         let mut out = Vec::new();
         // Words repeat a lot in prose; stemming each distinct word once halves the cost.
         let mut cache: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-        let mut clause = 0;
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if matches!(
-                c,
-                '.' | '!' | '?' | ';' | ':' | ',' | '\n' | '(' | ')' | '"' | '—' | '–'
-            ) {
-                clause += 1;
-                continue;
-            }
-            if !is_word_char(c) {
-                continue;
-            }
-            let start = i;
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                let inner = (d == '\'' || d == '’' || d == '-')
-                    && text[j + d.len_utf8()..]
-                        .chars()
-                        .next()
-                        .is_some_and(is_word_char);
-                if is_word_char(d) || inner {
-                    end = j + d.len_utf8();
-                    chars.next();
-                } else {
-                    break;
+        let mut buf = String::new();
+        words(text, &mut buf, |w, start, end, clause| {
+            let stem = match cache.get(w) {
+                Some(s) => s.clone(),
+                None => {
+                    let s = self.stem(w);
+                    cache.insert(w.to_string(), s.clone());
+                    s
                 }
-            }
-            let raw = text[start..end].to_lowercase().replace('’', "'");
-            self.push_word(&mut out, &mut cache, &raw, start, end, clause);
-        }
+            };
+            out.push(Token {
+                word: w.to_string(),
+                stem,
+                start,
+                end,
+                clause,
+            });
+        });
         out
     }
+}
 
-    fn push_word(
-        &self,
-        out: &mut Vec<Token>,
-        cache: &mut std::collections::HashMap<String, String>,
-        raw: &str,
-        start: usize,
-        end: usize,
-        clause: usize,
-    ) {
-        let mut emit = |w: &str| {
-            if !w.is_empty() {
-                let stem = match cache.get(w) {
-                    Some(s) => s.clone(),
-                    None => {
-                        let s = self.stem(w);
-                        cache.insert(w.to_string(), s.clone());
-                        s
-                    }
-                };
-                out.push(Token {
-                    word: w.to_string(),
-                    stem,
-                    start,
-                    end,
-                    clause,
-                });
-            }
-        };
-        if raw == "cannot" {
-            emit("can");
-            emit("not");
-        } else if let Some(base) = raw.strip_suffix("n't") {
-            let base = match base {
-                "wo" => "will",
-                "ca" => "can",
-                "sha" => "shall",
-                b => b,
-            };
-            emit(base);
-            emit("not");
-        } else if let Some((base, _)) = raw.split_once('\'') {
-            // "we're", "it's", "company's": keep the word, drop the clitic.
-            emit(base);
-        } else if raw.contains('-') {
-            for part in raw.split('-') {
-                emit(part);
-            }
-        } else {
-            emit(raw);
+fn is_clause_break(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | ';' | ':' | ',' | '\n' | '(' | ')' | '"' | '—' | '–'
+    )
+}
+
+/// Walks the words of `text`, the one tokenisation every matcher shares. Each word is
+/// lower-cased and handed to `emit` with its byte span and clause number; contractions
+/// are expanded ("don't" gives "do" and "not", both with the span of "don't"), a
+/// clitic is dropped ("we're" gives "we"), and hyphenated words give their parts.
+/// `buf` is scratch space, reused across calls so that walking allocates nothing.
+pub fn words(text: &str, buf: &mut String, mut emit: impl FnMut(&str, usize, usize, usize)) {
+    let mut clause = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_clause_break(c) {
+            clause += 1;
+            continue;
         }
+        if !is_word_char(c) {
+            continue;
+        }
+        let start = i;
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            let inner = (d == '\'' || d == '’' || d == '-')
+                && text[j + d.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(is_word_char);
+            if is_word_char(d) || inner {
+                end = j + d.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        buf.clear();
+        let raw = &text[start..end];
+        if raw.is_ascii() {
+            buf.push_str(raw);
+            buf.make_ascii_lowercase();
+        } else {
+            buf.push_str(&raw.to_lowercase().replace('’', "'"));
+        }
+        split_word(buf, |w| emit(w, start, end, clause));
+    }
+}
+
+/// Expands one lower-cased word into the words a matcher sees.
+fn split_word(raw: &str, mut emit: impl FnMut(&str)) {
+    let mut emit = |w: &str| {
+        if !w.is_empty() {
+            emit(w);
+        }
+    };
+    if raw == "cannot" {
+        emit("can");
+        emit("not");
+    } else if let Some(base) = raw.strip_suffix("n't") {
+        let base = match base {
+            "wo" => "will",
+            "ca" => "can",
+            "sha" => "shall",
+            b => b,
+        };
+        emit(base);
+        emit("not");
+    } else if let Some((base, _)) = raw.split_once('\'') {
+        // "we're", "it's", "company's": keep the word, drop the clitic.
+        emit(base);
+    } else if raw.contains('-') {
+        for part in raw.split('-') {
+            emit(part);
+        }
+    } else {
+        emit(raw);
     }
 }
 

@@ -10,7 +10,7 @@
 //! contrast words ("but", "unlike"), so "unlike last year, handoffs are fine" judges
 //! "handoffs are fine" on its own.
 
-use super::{Analyzer, Token};
+use super::Analyzer;
 use crate::assessment::SignHit;
 use crate::diag::Position;
 use crate::ids::Origin;
@@ -73,21 +73,41 @@ impl Diagnosis {
 
 struct Pattern {
     sign: usize,
-    stems: Vec<String>,
+    stems: Vec<u32>,
     text: String,
 }
 
+/// Id of a word or stem the knowledge base never mentions: it can stand between the words
+/// of a phrase, but never matches one.
+const OTHER: u32 = 0;
+
+/// Distinct words a [`Scratch`] remembers before it starts afresh.
+const MEMO_LIMIT: usize = 50_000;
+
 /// A compiled matcher for one knowledge base. Build once, diagnose many texts.
+///
+/// Every stem and every special word (negators, contrast words, the words of "resolved"
+/// phrases) the knowledge base mentions gets a small integer id when the matcher is
+/// built; a text's words are mapped to those ids (anything else is [`OTHER`]), so
+/// matching compares integers and allocates nothing per word.
 pub struct Matcher {
     analyzer: Analyzer,
     patterns: Vec<Pattern>,
-    /// Pattern indices by their first stem, so a clause only tries the patterns that can
-    /// start in it.
-    by_first: HashMap<String, Vec<usize>>,
-    synonyms: HashMap<String, String>,
-    negators: Vec<String>,
-    resolved: Vec<Vec<String>>,
-    breaks: Vec<String>,
+    /// Pattern indices by their first stem id, so a clause only tries the patterns that
+    /// can start in it.
+    by_first: Vec<Vec<u32>>,
+    /// Stem → id of its canonical stem (synonyms folded).
+    stem_ids: HashMap<String, u32>,
+    /// Special word → id.
+    word_ids: HashMap<String, u32>,
+    /// Id → special word.
+    word_text: Vec<String>,
+    /// By word id: a negator.
+    negator: Vec<bool>,
+    /// By word id: a contrast word that starts a new clause.
+    breaks: Vec<bool>,
+    /// "Resolved" phrases as word ids.
+    resolved: Vec<Vec<u32>>,
     max_gap: usize,
     window: usize,
 }
@@ -98,12 +118,61 @@ impl std::fmt::Debug for Matcher {
     }
 }
 
+/// Reusable working memory for [`Matcher::scan`]: keep one per thread when diagnosing
+/// many texts, so that each distinct word is stemmed once and no buffer is reallocated.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    memo: HashMap<Box<str>, (u32, u32)>,
+    lower: String,
+    tokens: Vec<Tok>,
+    candidates: Vec<u32>,
+    positions: Vec<usize>,
+    found_sign: Vec<bool>,
+    hits: Vec<Hit>,
+    misses: Vec<Miss>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    word: u32,
+    stem: u32,
+    start: usize,
+    end: usize,
+    clause: usize,
+}
+
+/// A sign found by [`Matcher::scan`]: the KB's sign index and the input's byte span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hit {
+    /// Index into the knowledge base's signs.
+    pub sign: usize,
+    /// Byte offset of the matched phrase.
+    pub start: usize,
+    /// Byte offset just past it.
+    pub end: usize,
+    pattern: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Why {
+    Negated(u32),
+    Resolved(usize),
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Miss {
+    sign: usize,
+    start: usize,
+    end: usize,
+    why: Why,
+}
+
 impl Matcher {
     /// Compiles the KB's phrases, synonyms and negation words.
     pub fn new(kb: &KnowledgeBase) -> Matcher {
         let analyzer = Analyzer::new();
         let n = &kb.narrative;
-        let mut synonyms = HashMap::new();
+        let mut synonyms: HashMap<String, String> = HashMap::new();
         for group in &n.synonyms {
             let Some(head) = group.first().map(|w| analyzer.stem(&w.to_lowercase())) else {
                 continue;
@@ -113,10 +182,20 @@ impl Matcher {
             }
         }
         let canon = |s: String| synonyms.get(&s).cloned().unwrap_or(s);
+        // Canonical stem → id; id 0 is OTHER.
+        let mut canonical: HashMap<String, u32> = HashMap::new();
+        let mut intern = |s: String| -> u32 {
+            let next = canonical.len() as u32 + 1;
+            *canonical.entry(s).or_insert(next)
+        };
         let mut patterns = Vec::new();
         for (i, sign) in kb.signs.iter().enumerate() {
             for p in &sign.phrases {
-                let stems: Vec<String> = analyzer.stems(p).into_iter().map(canon).collect();
+                let stems: Vec<u32> = analyzer
+                    .stems(p)
+                    .into_iter()
+                    .map(|s| intern(canon(s)))
+                    .collect();
                 if !stems.is_empty() {
                     patterns.push(Pattern {
                         sign: i,
@@ -126,173 +205,295 @@ impl Matcher {
                 }
             }
         }
-        let mut by_first: HashMap<String, Vec<usize>> = HashMap::new();
+        // A text's stem maps to its canonical stem's id, when a phrase uses it.
+        let mut stem_ids: HashMap<String, u32> = canonical.clone();
+        for (stem, head) in &synonyms {
+            match canonical.get(head) {
+                Some(&id) => stem_ids.insert(stem.clone(), id),
+                None => stem_ids.remove(stem),
+            };
+        }
+        let mut by_first: Vec<Vec<u32>> = vec![Vec::new(); canonical.len() + 1];
         for (i, p) in patterns.iter().enumerate() {
-            if let Some(f) = p.stems.first() {
-                by_first.entry(f.clone()).or_default().push(i);
+            if let Some(&f) = p.stems.first() {
+                by_first[f as usize].push(i as u32);
             }
         }
-        let lower = |v: &[String]| v.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>();
+
+        let mut word_ids: HashMap<String, u32> = HashMap::new();
+        let mut word_text = vec![String::new()];
+        let mut word = |w: String| -> u32 {
+            if let Some(&id) = word_ids.get(&w) {
+                return id;
+            }
+            let id = word_text.len() as u32;
+            word_text.push(w.clone());
+            word_ids.insert(w, id);
+            id
+        };
+        let negators: Vec<u32> = n.negators.iter().map(|w| word(w.to_lowercase())).collect();
+        let breaks: Vec<u32> = n
+            .clause_breaks
+            .iter()
+            .map(|w| word(w.to_lowercase()))
+            .collect();
+        let resolved: Vec<Vec<u32>> = n
+            .resolved
+            .iter()
+            .map(|r| {
+                analyzer
+                    .tokens(r)
+                    .into_iter()
+                    .map(|t| word(t.word))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|r| !r.is_empty())
+            .collect();
+        let flags = |ids: &[u32]| {
+            let mut v = vec![false; word_text.len()];
+            for &i in ids {
+                v[i as usize] = true;
+            }
+            v
+        };
         Matcher {
-            negators: lower(&n.negators),
-            resolved: n
-                .resolved
-                .iter()
-                .map(|r| {
-                    analyzer
-                        .tokens(r)
-                        .into_iter()
-                        .map(|t| t.word)
-                        .collect::<Vec<_>>()
-                })
-                .filter(|r| !r.is_empty())
-                .collect(),
-            breaks: lower(&n.clause_breaks),
+            negator: flags(&negators),
+            breaks: flags(&breaks),
+            resolved,
             max_gap: n.max_gap as usize,
             window: n.negation_window as usize,
             analyzer,
             patterns,
             by_first,
-            synonyms,
+            stem_ids,
+            word_ids,
+            word_text,
         }
     }
 
-    /// Finds the signs in `text`.
+    /// Finds the signs in `text`, with the phrase, position and pattern of each, and the
+    /// matches not counted with their reasons.
     pub fn diagnose(&self, kb: &KnowledgeBase, text: &str) -> Diagnosis {
-        let mut tokens = self.analyzer.tokens(text);
-        // Contrast words start a new clause.
-        let mut shift = 0;
-        for t in &mut tokens {
-            if self.breaks.contains(&t.word) {
-                shift += 1;
+        let mut scratch = Scratch::default();
+        let hits = self.scan(&mut scratch, text);
+        let signs = hits
+            .iter()
+            .map(|h| {
+                let pos = Position::of_offset(text, h.start);
+                Finding {
+                    id: kb.signs[h.sign].id.clone(),
+                    phrase: text[h.start..h.end].to_string(),
+                    start: h.start,
+                    end: h.end,
+                    line: pos.line,
+                    column: pos.column,
+                    pattern: self.patterns[h.pattern].text.clone(),
+                }
+            })
+            .collect();
+        let suppressed = scratch
+            .misses
+            .iter()
+            .map(|m| {
+                let pos = Position::of_offset(text, m.start);
+                Suppressed {
+                    id: kb.signs[m.sign].id.clone(),
+                    phrase: text[m.start..m.end].to_string(),
+                    line: pos.line,
+                    column: pos.column,
+                    reason: match m.why {
+                        Why::Negated(w) => {
+                            format!("negated by \"{}\"", self.word_text[w as usize])
+                        }
+                        Why::Resolved(r) => format!(
+                            "the clause says it is resolved (\"{}\")",
+                            self.resolved[r]
+                                .iter()
+                                .map(|&w| self.word_text[w as usize].as_str())
+                                .collect::<Vec<_>>()
+                                .join(" ")
+                        ),
+                    },
+                }
+            })
+            .collect();
+        Diagnosis { signs, suppressed }
+    }
+
+    /// The signs found in `text`, in the order they appear: each sign once, at its first
+    /// counted match. Matches not counted stay in `scratch` for [`Matcher::diagnose`].
+    pub fn scan<'s>(&self, scratch: &'s mut Scratch, text: &str) -> &'s [Hit] {
+        self.tokenize(scratch, text);
+        let Scratch {
+            tokens,
+            candidates,
+            positions,
+            found_sign,
+            hits,
+            misses,
+            ..
+        } = scratch;
+        hits.clear();
+        misses.clear();
+        found_sign.clear();
+        found_sign.resize(
+            self.patterns.iter().map(|p| p.sign + 1).max().unwrap_or(0),
+            false,
+        );
+        let mut a = 0;
+        while a < tokens.len() {
+            let mut b = a + 1;
+            while b < tokens.len() && tokens[b].clause == tokens[a].clause {
+                b += 1;
             }
-            t.clause += shift * 1_000_000;
-            if let Some(c) = self.synonyms.get(&t.stem) {
-                t.stem = c.clone();
+            let clause = &tokens[a..b];
+            a = b;
+            candidates.clear();
+            for t in clause {
+                if t.stem != OTHER {
+                    candidates.extend_from_slice(&self.by_first[t.stem as usize]);
+                }
             }
-        }
-        let clauses = group_clauses(&tokens);
-        let mut found: Vec<Finding> = Vec::new();
-        let mut suppressed: Vec<Suppressed> = Vec::new();
-        for clause in &clauses {
-            let mut candidates: Vec<usize> = clause
-                .iter()
-                .filter_map(|t| self.by_first.get(&t.stem))
-                .flatten()
-                .copied()
-                .collect();
             if candidates.is_empty() {
                 continue;
             }
             candidates.sort_unstable();
             candidates.dedup();
-            let mut resolved: Option<Option<String>> = None;
-            for p in candidates.iter().map(|&i| &self.patterns[i]) {
-                let id = &kb.signs[p.sign].id;
-                if found.iter().any(|f| &f.id == id) {
+            let mut resolved: Option<Option<usize>> = None;
+            for &pi in candidates.iter() {
+                let p = &self.patterns[pi as usize];
+                if found_sign[p.sign] {
                     continue;
                 }
-                let Some((first, last, positions)) = find(clause, &p.stems, self.max_gap) else {
+                let Some((first, last)) = find(clause, &p.stems, self.max_gap, positions) else {
                     continue;
                 };
                 let start = clause[first].start;
                 let end = clause[last].end;
-                let phrase = text[start..end].to_string();
-                let pos = Position::of_offset(text, start);
-                let negated = self.negated(clause, first, last, &positions);
-                let resolved = resolved.get_or_insert_with(|| self.resolved_in(clause));
-                let reason = match (negated, &*resolved) {
-                    (Some(w), _) => Some(format!("negated by \"{w}\"")),
-                    (None, Some(r)) => Some(format!("the clause says it is resolved (\"{r}\")")),
-                    (None, None) => None,
+                let why = match self.negated(clause, first, last, positions) {
+                    Some(w) => Some(Why::Negated(w)),
+                    None => (*resolved.get_or_insert_with(|| self.resolved_in(clause)))
+                        .map(Why::Resolved),
                 };
-                match reason {
-                    Some(reason) => {
-                        if !suppressed.iter().any(|s| &s.id == id && s.phrase == phrase) {
-                            suppressed.push(Suppressed {
-                                id: id.clone(),
-                                phrase,
-                                line: pos.line,
-                                column: pos.column,
-                                reason,
+                match why {
+                    Some(why) => {
+                        let phrase = &text[start..end];
+                        if !misses
+                            .iter()
+                            .any(|m| m.sign == p.sign && &text[m.start..m.end] == phrase)
+                        {
+                            misses.push(Miss {
+                                sign: p.sign,
+                                start,
+                                end,
+                                why,
                             });
                         }
                     }
-                    None => found.push(Finding {
-                        id: id.clone(),
-                        phrase,
-                        start,
-                        end,
-                        line: pos.line,
-                        column: pos.column,
-                        pattern: p.text.clone(),
-                    }),
+                    None => {
+                        found_sign[p.sign] = true;
+                        hits.push(Hit {
+                            sign: p.sign,
+                            start,
+                            end,
+                            pattern: pi as usize,
+                        });
+                    }
                 }
             }
         }
-        found.sort_by_key(|f| f.start);
-        suppressed.retain(|s| !found.iter().any(|f| f.id == s.id));
-        Diagnosis {
-            signs: found,
-            suppressed,
+        hits.sort_by_key(|h| h.start);
+        misses.retain(|m| !found_sign[m.sign]);
+        hits
+    }
+
+    /// Maps the words of `text` to ids, stemming each distinct word once per scratch.
+    fn tokenize(&self, scratch: &mut Scratch, text: &str) {
+        let Scratch {
+            memo,
+            lower,
+            tokens,
+            ..
+        } = scratch;
+        tokens.clear();
+        if memo.len() >= MEMO_LIMIT {
+            memo.clear();
+        }
+        super::words(text, lower, |w, start, end, clause| {
+            let (word, stem) = match memo.get(w) {
+                Some(&ids) => ids,
+                None => {
+                    let ids = (
+                        self.word_ids.get(w).copied().unwrap_or(OTHER),
+                        self.stem_ids
+                            .get(self.analyzer.stemmer_stem(w).as_ref())
+                            .copied()
+                            .unwrap_or(OTHER),
+                    );
+                    memo.insert(w.into(), ids);
+                    ids
+                }
+            };
+            tokens.push(Tok {
+                word,
+                stem,
+                start,
+                end,
+                clause,
+            });
+        });
+        // Contrast words start a new clause.
+        let mut shift = 0;
+        for t in tokens.iter_mut() {
+            if self.breaks[t.word as usize] {
+                shift += 1;
+            }
+            t.clause += shift * 1_000_000;
         }
     }
 
-    fn negated<'t>(
+    fn negated(
         &self,
-        clause: &[&'t Token],
+        clause: &[Tok],
         first: usize,
         last: usize,
         positions: &[usize],
-    ) -> Option<&'t str> {
+    ) -> Option<u32> {
         let from = first.saturating_sub(self.window);
         (from..=last)
             .filter(|i| !positions.contains(i))
-            .map(|i| clause[i].word.as_str())
-            .find(|w| self.negators.iter().any(|n| n == w))
+            .map(|i| clause[i].word)
+            .find(|&w| self.negator[w as usize])
     }
 
-    fn resolved_in(&self, clause: &[&Token]) -> Option<String> {
-        let words: Vec<&str> = clause.iter().map(|t| t.word.as_str()).collect();
-        self.resolved
-            .iter()
-            .find(|r| {
-                words
-                    .windows(r.len())
-                    .any(|w| w.iter().zip(r.iter()).all(|(a, b)| a == b))
-            })
-            .map(|r| r.join(" "))
+    fn resolved_in(&self, clause: &[Tok]) -> Option<usize> {
+        self.resolved.iter().position(|r| {
+            clause
+                .windows(r.len())
+                .any(|w| w.iter().zip(r.iter()).all(|(a, b)| a.word == *b))
+        })
     }
-}
-
-fn group_clauses(tokens: &[Token]) -> Vec<Vec<&Token>> {
-    let mut out: Vec<Vec<&Token>> = Vec::new();
-    let mut current = usize::MAX;
-    for t in tokens {
-        if t.clause != current {
-            out.push(Vec::new());
-            current = t.clause;
-        }
-        if let Some(last) = out.last_mut() {
-            last.push(t);
-        }
-    }
-    out
 }
 
 /// The first in-order match of `stems` in `clause` with at most `max_gap` words between
-/// neighbours: (first index, last index, every matched index).
-fn find(clause: &[&Token], stems: &[String], max_gap: usize) -> Option<(usize, usize, Vec<usize>)> {
-    let first = stems.first()?;
+/// neighbours: (first index, last index); every matched index is left in `positions`.
+fn find(
+    clause: &[Tok],
+    stems: &[u32],
+    max_gap: usize,
+    positions: &mut Vec<usize>,
+) -> Option<(usize, usize)> {
+    let first = *stems.first()?;
     'start: for s in 0..clause.len() {
-        if &clause[s].stem != first {
+        if clause[s].stem != first {
             continue;
         }
-        let mut positions = vec![s];
+        positions.clear();
+        positions.push(s);
         let mut at = s;
-        for stem in &stems[1..] {
+        for &stem in &stems[1..] {
             let limit = (at + 1 + max_gap + 1).min(clause.len());
-            match (at + 1..limit).find(|&j| &clause[j].stem == stem) {
+            match (at + 1..limit).find(|&j| clause[j].stem == stem) {
                 Some(j) => {
                     positions.push(j);
                     at = j;
@@ -300,7 +501,7 @@ fn find(clause: &[&Token], stems: &[String], max_gap: usize) -> Option<(usize, u
                 None => continue 'start,
             }
         }
-        return Some((s, at, positions));
+        return Some((s, at));
     }
     None
 }

@@ -13,8 +13,10 @@ use crate::io::load_kb;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nextseat_core::batch::{Columns, OUTPUT_COLUMNS, Summary, row_error};
-use nextseat_core::{Assessment, Format, KnowledgeBase, Profile, assess};
+use nextseat_core::engine::Assessor;
+use nextseat_core::{Assessment, Format, KnowledgeBase, Profile};
 use serde::Serialize;
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -440,16 +442,17 @@ fn work(
     chunks: Receiver<Chunk>,
     done: SyncSender<Done>,
 ) {
+    let mut assessor = Assessor::new(kb);
     for chunk in chunks {
         let mut out = Output::new(to, chunk.records.len());
         let mut bad = 0;
         for (i, record) in chunk.records.iter().enumerate() {
             let row = chunk.first_row + i as u64;
-            let (name, result) = evaluate(kb, columns, record);
-            if result.is_err() {
+            let (name, outcome) = evaluate(&mut assessor, kb, columns, record, to);
+            if matches!(outcome, Outcome::Bad(_)) {
                 bad += 1;
             }
-            out.push(row, name.as_deref(), &result);
+            out.push(row, name.as_deref(), &outcome);
         }
         let finished = Done {
             bytes: out.finish(),
@@ -463,49 +466,60 @@ fn work(
     }
 }
 
-/// One row: its name (for the output, even when the row is bad) and its assessment or
-/// the reason it has none.
-fn evaluate(
+/// What one row came to.
+enum Outcome<'kb> {
+    /// The flat numbers (CSV output).
+    Summary(Summary<'kb>),
+    /// The whole assessment (JSONL output).
+    Full(Box<Assessment>),
+    /// Why the row has no result.
+    Bad(String),
+}
+
+/// One row: its name (for the output, even when the row is bad) and what it came to.
+fn evaluate<'kb>(
+    assessor: &mut Assessor<'kb>,
     kb: &KnowledgeBase,
     columns: Option<&Columns>,
     record: &Record,
-) -> (Option<String>, Result<Assessment, String>) {
-    match (record, columns) {
+    to: BatchFormat,
+) -> (Option<String>, Outcome<'kb>) {
+    let parsed = match (record, columns) {
         (Record::Csv(rec), Some(cols)) => match cols.profile(rec.len(), |i| rec.get(i), kb) {
-            Ok(p) => (p.company.name.clone(), Ok(assess(kb, &p))),
-            Err(d) => (cols.raw_name(|i| rec.get(i)), Err(row_error(&d))),
+            Ok(p) => Ok(p),
+            Err(d) => return (cols.raw_name(|i| rec.get(i)), Outcome::Bad(row_error(&d))),
         },
-        (Record::Json(line), _) => {
-            if line.len() > MAX_LINE {
-                return (
-                    None,
-                    Err(format!("the line is longer than {} KiB", MAX_LINE / 1024)),
-                );
-            }
-            let text = match std::str::from_utf8(line) {
-                Ok(t) => t,
-                Err(e) => {
-                    return (
-                        None,
-                        Err(format!(
-                            "is not UTF-8 text (invalid byte at offset {})",
-                            e.valid_up_to()
-                        )),
-                    );
-                }
+        (Record::Json(line), _) => json_profile(kb, line),
+        (Record::Csv(_), None) => Err("a CSV row without a header".into()),
+    };
+    match parsed {
+        Ok(p) => {
+            let outcome = match to {
+                BatchFormat::Csv => Outcome::Summary(assessor.summary(&p)),
+                BatchFormat::Jsonl => Outcome::Full(Box::new(assessor.assess(&p, &[]))),
             };
-            match Profile::parse(text, Format::Json, kb) {
-                Ok(p) => (p.company.name.clone(), Ok(assess(kb, &p))),
-                Err(d) => (None, Err(row_error(&d))),
-            }
+            (p.company.name, outcome)
         }
-        (Record::Csv(_), None) => (None, Err("a CSV row without a header".into())),
+        Err(e) => (None, Outcome::Bad(e)),
     }
+}
+
+fn json_profile(kb: &KnowledgeBase, line: &[u8]) -> Result<Profile, String> {
+    if line.len() > MAX_LINE {
+        return Err(format!("the line is longer than {} KiB", MAX_LINE / 1024));
+    }
+    let text = std::str::from_utf8(line).map_err(|e| {
+        format!(
+            "is not UTF-8 text (invalid byte at offset {})",
+            e.valid_up_to()
+        )
+    })?;
+    Profile::parse(text, Format::Json, kb).map_err(|d| row_error(&d))
 }
 
 /// A chunk's results, serialised.
 enum Output {
-    Csv(csv::Writer<Vec<u8>>),
+    Csv(csv::Writer<Vec<u8>>, String),
     Jsonl(Vec<u8>),
 }
 
@@ -521,50 +535,62 @@ struct JsonLine<'a> {
 impl Output {
     fn new(to: BatchFormat, rows: usize) -> Output {
         match to {
-            BatchFormat::Csv => {
-                Output::Csv(csv::Writer::from_writer(Vec::with_capacity(rows * 64)))
-            }
+            BatchFormat::Csv => Output::Csv(
+                csv::Writer::from_writer(Vec::with_capacity(rows * 64)),
+                String::new(),
+            ),
             BatchFormat::Jsonl => Output::Jsonl(Vec::with_capacity(rows * 2048)),
         }
     }
 
-    fn push(&mut self, row: u64, name: Option<&str>, result: &Result<Assessment, String>) {
+    fn push(&mut self, row: u64, name: Option<&str>, outcome: &Outcome<'_>) {
         match self {
-            Output::Csv(w) => {
-                let row_s = row.to_string();
-                let (summary, error) = match result {
-                    Ok(a) => (Some(Summary::of(a)), ""),
-                    Err(e) => (None, e.as_str()),
+            Output::Csv(w, nums) => {
+                let summary = match outcome {
+                    Outcome::Summary(s) => Some(s.clone()),
+                    Outcome::Full(a) => Some(Summary::of(a)),
+                    Outcome::Bad(_) => None,
                 };
-                let scores: Vec<String> = match &summary {
-                    Some(s) => s.scores.iter().map(ToString::to_string).collect(),
-                    None => vec![String::new(); 4],
-                };
-                let primary = summary
-                    .as_ref()
-                    .and_then(|s| s.primary)
-                    .map_or("", |r| r.as_str());
-                let archetype = summary
-                    .as_ref()
-                    .and_then(|s| s.coo_archetype.as_deref())
-                    .unwrap_or("");
-                // Writing to a Vec cannot fail.
-                let _ = w.write_record([
-                    row_s.as_str(),
+                // The row number and the four scores, formatted into one reused buffer.
+                nums.clear();
+                let mut ends = [0usize; 5];
+                let _ = write!(nums, "{row}");
+                ends[0] = nums.len();
+                if let Some(s) = &summary {
+                    for (k, p) in s.scores.iter().enumerate() {
+                        let _ = write!(nums, "{p}");
+                        ends[k + 1] = nums.len();
+                    }
+                } else {
+                    let first = ends[0];
+                    ends[1..].fill(first);
+                }
+                let num = |k: usize| &nums[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
+                let fields = [
+                    num(0),
                     name.unwrap_or(""),
-                    primary,
-                    &scores[0],
-                    &scores[1],
-                    &scores[2],
-                    &scores[3],
-                    archetype,
-                    error,
-                ]);
+                    summary
+                        .as_ref()
+                        .and_then(|s| s.primary)
+                        .map_or("", |r| r.as_str()),
+                    num(1),
+                    num(2),
+                    num(3),
+                    num(4),
+                    summary.as_ref().and_then(|s| s.coo_archetype).unwrap_or(""),
+                    match outcome {
+                        Outcome::Bad(e) => e.as_str(),
+                        _ => "",
+                    },
+                ];
+                // Writing to a Vec cannot fail.
+                let _ = w.write_record(fields);
             }
             Output::Jsonl(buf) => {
-                let (result, error) = match result {
-                    Ok(a) => (Some(a), None),
-                    Err(e) => (None, Some(e.as_str())),
+                let (result, error) = match outcome {
+                    Outcome::Full(a) => (Some(&**a), None),
+                    Outcome::Bad(e) => (None, Some(e.as_str())),
+                    Outcome::Summary(_) => (None, None),
                 };
                 // Serialising plain data into a Vec cannot fail.
                 let _ = serde_json::to_writer(&mut *buf, &JsonLine { row, error, result });
@@ -575,7 +601,7 @@ impl Output {
 
     fn finish(self) -> Vec<u8> {
         match self {
-            Output::Csv(w) => w.into_inner().unwrap_or_default(),
+            Output::Csv(w, _) => w.into_inner().unwrap_or_default(),
             Output::Jsonl(buf) => buf,
         }
     }
