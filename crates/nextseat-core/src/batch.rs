@@ -14,7 +14,7 @@ use crate::diag::{Diagnostic, Diagnostics, closest};
 use crate::ids::{Budget, Growth, Intensity, Market, RoleId};
 use crate::kb::KnowledgeBase;
 use crate::points::Points;
-use crate::profile::{Company, Leadership, Objectives, Profile, Situation};
+use crate::profile::{Leadership, Profile};
 
 /// The input columns, in the contract's order. Only `employees` is required.
 pub const INPUT_COLUMNS: [&str; 17] = [
@@ -109,20 +109,34 @@ impl Columns {
 
     /// The row's `name` field as written, when it is text: a bad row is still named in
     /// the output so that a reader can find it.
-    pub fn raw_name<'r>(&self, field: impl Fn(usize) -> Option<&'r [u8]>) -> Option<String> {
-        let bytes = self.at[0].and_then(field)?;
+    pub fn raw_name(&self, record: &csv::ByteRecord) -> Option<String> {
+        let bytes = self.at[0].and_then(|i| record.get(i))?;
         let name = std::str::from_utf8(bytes).ok()?.trim();
         (!name.is_empty()).then(|| name.to_string())
     }
 
-    /// Turns one row into a validated profile. `field(i)` is the row's `i`-th field as
-    /// raw bytes. Every problem in the row is reported, keyed by column name.
-    pub fn profile<'r>(
+    /// Turns one row into a validated profile. Every problem in the row is reported,
+    /// keyed by column name.
+    pub fn profile(
         &self,
-        len: usize,
-        field: impl Fn(usize) -> Option<&'r [u8]>,
+        record: &csv::ByteRecord,
         kb: &KnowledgeBase,
     ) -> Result<Profile, Diagnostics> {
+        let mut profile = Profile::with_employees(1);
+        self.fill(&mut profile, record, kb)?;
+        Ok(profile)
+    }
+
+    /// [`Columns::profile`] into an existing profile, reusing its strings and lists: a
+    /// batch keeps one profile per thread and refills it row after row. Every field is
+    /// overwritten; after an error the profile's contents are unspecified.
+    pub fn fill(
+        &self,
+        profile: &mut Profile,
+        record: &csv::ByteRecord,
+        kb: &KnowledgeBase,
+    ) -> Result<(), Diagnostics> {
+        let len = record.len();
         if len != self.width {
             return Err(Diagnostics(vec![Diagnostic::new(
                 "",
@@ -133,14 +147,18 @@ impl Columns {
             )]));
         }
         let mut problems = Vec::new();
-        let mut fields: Fields<'r> = [None; INPUT_COLUMNS.len()];
+        let mut fields: Fields<'_> = [None; INPUT_COLUMNS.len()];
         for (c, slot) in fields.iter_mut().enumerate() {
-            let Some(bytes) = self.at[c].and_then(&field) else {
+            let Some(bytes) = self.at[c].and_then(|i| record.get(i)) else {
                 continue;
             };
             match std::str::from_utf8(bytes) {
-                Ok(s) if s.trim().is_empty() => {}
-                Ok(s) => *slot = Some(s.trim()),
+                Ok(s) => {
+                    let s = s.trim();
+                    if !s.is_empty() {
+                        *slot = Some(s);
+                    }
+                }
                 Err(e) => problems.push(Diagnostic::new(
                     INPUT_COLUMNS[c],
                     format!(
@@ -154,41 +172,37 @@ impl Columns {
             fields: &fields,
             problems,
         };
-        let profile = Profile {
-            company: Company {
-                name: p.text(0),
-                annual_revenue_usd: p.number(1),
-                employees: match fields[EMPLOYEES] {
-                    Some(_) => p.integer(EMPLOYEES).unwrap_or(1),
-                    None => {
-                        p.fail(EMPLOYEES, "is required (a whole number of at least 1)");
-                        1
-                    }
-                },
-                industry: p.text(3),
-                operational_intensity: p.choice(4, Intensity::parse, Intensity::ids),
-                market: p.choice(5, Market::parse, Market::ids),
-                growth: p.choice(6, Growth::parse, Growth::ids),
-            },
-            leadership: Leadership {
-                current_roles: match fields[7] {
-                    Some(_) => p.roles(7),
-                    None => Leadership::default().current_roles,
-                },
-                ceo_experience_years: p.integer(8),
-                ceo_strengths: p.list(9),
-                ceo_gaps: p.list(10),
-                ceo_plans_to_step_down: p.flag(11),
-                retain_key_executive: p.flag(12),
-            },
-            situation: Situation {
-                signs: p.list(13),
-                events: p.list(14),
-                budget: p.choice(15, Budget::parse, Budget::ids),
-                narrative: p.text(16),
-            },
-            objectives: Objectives::default(),
+        let company = &mut profile.company;
+        set_text(&mut company.name, fields[0]);
+        company.annual_revenue_usd = p.number(1);
+        company.employees = match fields[EMPLOYEES] {
+            Some(_) => p.integer(EMPLOYEES).unwrap_or(1),
+            None => {
+                p.fail(EMPLOYEES, "is required (a whole number of at least 1)");
+                1
+            }
         };
+        set_text(&mut company.industry, fields[3]);
+        company.operational_intensity = p.choice(4, Intensity::parse, Intensity::ids);
+        company.market = p.choice(5, Market::parse, Market::ids);
+        company.growth = p.choice(6, Growth::parse, Growth::ids);
+        let leadership = &mut profile.leadership;
+        match fields[7] {
+            Some(_) => p.roles(7, &mut leadership.current_roles),
+            None => leadership.current_roles = Leadership::default().current_roles,
+        }
+        leadership.ceo_experience_years = p.integer(8);
+        set_list(&mut leadership.ceo_strengths, fields[9]);
+        set_list(&mut leadership.ceo_gaps, fields[10]);
+        leadership.ceo_plans_to_step_down = p.flag(11);
+        leadership.retain_key_executive = p.flag(12);
+        let situation = &mut profile.situation;
+        set_list(&mut situation.signs, fields[13]);
+        set_list(&mut situation.events, fields[14]);
+        situation.budget = p.choice(15, Budget::parse, Budget::ids);
+        set_text(&mut situation.narrative, fields[16]);
+        profile.objectives.short_term.clear();
+        profile.objectives.long_term.clear();
         let mut problems = p.problems;
         // The shape is right only if every field parsed; values the knowledge base
         // decides about are then checked exactly as in a profile file.
@@ -198,9 +212,41 @@ impl Columns {
                 ..d
             }));
         }
-        Diagnostics::check(problems)?;
-        Ok(profile)
+        Diagnostics::check(problems)
     }
+}
+
+/// Sets an optional text, reusing the string already there.
+fn set_text(slot: &mut Option<String>, value: Option<&str>) {
+    match (slot.as_mut(), value) {
+        (Some(s), Some(v)) => {
+            s.clear();
+            s.push_str(v);
+        }
+        (None, Some(v)) => *slot = Some(v.to_string()),
+        (_, None) => *slot = None,
+    }
+}
+
+/// Sets a list from a `;`-separated field, reusing the strings already there.
+fn set_list(list: &mut Vec<String>, value: Option<&str>) {
+    let mut n = 0;
+    for item in value
+        .into_iter()
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        match list.get_mut(n) {
+            Some(s) => {
+                s.clear();
+                s.push_str(item);
+            }
+            None => list.push(item.to_string()),
+        }
+        n += 1;
+    }
+    list.truncate(n);
 }
 
 /// A profile key without its table (`situation.signs[2]` → `signs[2]`), which is how a
@@ -218,10 +264,6 @@ impl Parser<'_, '_> {
     fn fail(&mut self, c: usize, message: impl Into<String>) {
         self.problems
             .push(Diagnostic::new(INPUT_COLUMNS[c], message));
-    }
-
-    fn text(&self, c: usize) -> Option<String> {
-        self.fields[c].map(str::to_string)
     }
 
     fn number(&mut self, c: usize) -> Option<f64> {
@@ -285,21 +327,17 @@ impl Parser<'_, '_> {
         T::default()
     }
 
-    fn list(&self, c: usize) -> Vec<String> {
-        self.fields[c]
-            .map(|s| {
-                s.split(';')
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    fn roles(&mut self, c: usize) -> Vec<RoleId> {
-        let mut out = Vec::new();
-        for (i, id) in self.list(c).iter().enumerate() {
+    fn roles(&mut self, c: usize, out: &mut Vec<RoleId>) {
+        out.clear();
+        let Some(field) = self.fields[c] else {
+            return;
+        };
+        for (i, id) in field
+            .split(';')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .enumerate()
+        {
             match RoleId::parse(id) {
                 Some(r) => out.push(r),
                 None => {
@@ -312,7 +350,6 @@ impl Parser<'_, '_> {
                 }
             }
         }
-        out
     }
 }
 
@@ -378,8 +415,8 @@ mod tests {
         KnowledgeBase::default_kb()
     }
 
-    fn row<'a>(fields: &'a [&'a str]) -> (usize, impl Fn(usize) -> Option<&'a [u8]>) {
-        (fields.len(), move |i| fields.get(i).map(|s| s.as_bytes()))
+    fn row(fields: &[&str]) -> csv::ByteRecord {
+        csv::ByteRecord::from(fields.to_vec())
     }
 
     #[test]
@@ -405,12 +442,11 @@ mod tests {
             "moderate",
             "",
         ];
-        let (len, f) = row(&values);
-        let from_row = cols.profile(len, f, &kb).expect("valid row");
+        let from_row = cols.profile(&row(&values), &kb).expect("valid row");
         let file = include_str!("../../../examples/acme-logistics.toml");
         let mut from_file =
             Profile::parse(file, crate::Format::Toml, &kb).expect("example profile");
-        from_file.objectives = Objectives::default();
+        from_file.objectives = crate::profile::Objectives::default();
         assert_eq!(from_row, from_file);
         assert_eq!(
             Summary::of(&assess(&kb, &from_row)),
@@ -422,10 +458,38 @@ mod tests {
     fn only_employees_is_required_and_columns_may_come_in_any_order() {
         let kb = kb();
         let cols = Columns::from_header(["signs", "employees"]).expect("header");
-        let (len, f) = row(&["coo.firefighting", "12"]);
-        let p = cols.profile(len, f, &kb).expect("valid");
+        let p = cols
+            .profile(&row(&["coo.firefighting", "12"]), &kb)
+            .expect("valid");
         assert_eq!(p.company.employees, 12);
         assert_eq!(p.situation.signs, ["coo.firefighting"]);
+        assert_eq!(p.leadership.current_roles, [RoleId::Ceo]);
+    }
+
+    #[test]
+    fn a_reused_profile_holds_only_the_latest_row() {
+        let kb = kb();
+        let cols =
+            Columns::from_header(["employees", "name", "signs", "current_roles"]).expect("header");
+        let mut p = Profile::with_employees(1);
+        cols.fill(
+            &mut p,
+            &row(&[
+                "40",
+                "First",
+                "coo.firefighting;impl.admin_backlog",
+                "ceo;coo",
+            ]),
+            &kb,
+        )
+        .expect("first row");
+        cols.fill(&mut p, &row(&["9", "", "cso.new_markets", ""]), &kb)
+            .expect("second row");
+        let fresh = cols
+            .profile(&row(&["9", "", "cso.new_markets", ""]), &kb)
+            .expect("same row, fresh");
+        assert_eq!(p, fresh);
+        assert_eq!(p.company.name, None);
         assert_eq!(p.leadership.current_roles, [RoleId::Ceo]);
     }
 
@@ -444,8 +508,9 @@ mod tests {
         let kb = kb();
         let cols = Columns::from_header(["employees", "market", "current_roles", "signs"])
             .expect("header");
-        let (len, f) = row(&["lots", "hyper", "ceo;coo;cfo", ""]);
-        let e = cols.profile(len, f, &kb).expect_err("bad row");
+        let e = cols
+            .profile(&row(&["lots", "hyper", "ceo;coo;cfo", ""]), &kb)
+            .expect_err("bad row");
         let text = row_error(&e);
         assert!(
             text.contains("employees: must be a whole number (got \"lots\")"),
@@ -457,8 +522,9 @@ mod tests {
             "{text}"
         );
 
-        let (len, f) = row(&["0", "", "", "coo.firefihgting"]);
-        let e = cols.profile(len, f, &kb).expect_err("bad values");
+        let e = cols
+            .profile(&row(&["0", "", "", "coo.firefihgting"]), &kb)
+            .expect_err("bad values");
         let text = row_error(&e);
         assert!(
             text.contains("employees: must be a whole number of at least 1"),
@@ -474,13 +540,11 @@ mod tests {
     fn short_rows_and_bad_bytes_are_row_errors() {
         let kb = kb();
         let cols = Columns::from_header(["employees", "name"]).expect("header");
-        let (len, f) = row(&["12"]);
-        let e = cols.profile(len, f, &kb).expect_err("short row");
+        let e = cols.profile(&row(&["12"]), &kb).expect_err("short row");
         assert!(row_error(&e).contains("1 field(s) but the header has 2"));
-        let bad: [&[u8]; 2] = [b"12", b"Caf\xe9"];
-        let e = cols
-            .profile(2, |i| bad.get(i).copied(), &kb)
-            .expect_err("latin-1 bytes");
+        let bad = csv::ByteRecord::from(vec![&b"12"[..], &b"Caf\xe9"[..]]);
+        let e = cols.profile(&bad, &kb).expect_err("latin-1 bytes");
         assert!(row_error(&e).contains("name: is not UTF-8"));
+        assert_eq!(cols.raw_name(&bad), None);
     }
 }

@@ -108,9 +108,11 @@ pub struct Facts<'a> {
     pub current_roles: &'a [RoleId],
 }
 
+/// `words` are lower-cased when the knowledge base is loaded ([`Condition::normalise`]);
+/// `tags` are lower-cased by the engine.
 fn any_tag_contains(tags: &[String], words: &[String]) -> bool {
     tags.iter()
-        .any(|t| words.iter().any(|w| t.contains(w.to_lowercase().as_str())))
+        .any(|t| words.iter().any(|w| t.contains(w.as_str())))
 }
 
 impl Condition {
@@ -150,8 +152,7 @@ impl Condition {
                 any_tag_contains(f.ceo_strengths, w)
             })
             && opt(&self.industry_any, |w| {
-                w.iter()
-                    .any(|x| f.industry.contains(x.to_lowercase().as_str()))
+                w.iter().any(|x| f.industry.contains(x.as_str()))
             })
             && opt(&self.events_any, |v| v.iter().any(|e| f.events.contains(e)))
             && opt(&self.roles_filled_any, |v| {
@@ -160,6 +161,23 @@ impl Condition {
             && opt(&self.roles_open_all, |v| {
                 v.iter().all(|r| !f.current_roles.contains(r))
             })
+    }
+
+    /// Lower-cases the words the case-insensitive tests look for, once, so that testing
+    /// a profile allocates nothing.
+    pub fn normalise(&mut self) {
+        for words in [
+            &mut self.ceo_gaps_any,
+            &mut self.ceo_strengths_any,
+            &mut self.industry_any,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for w in words.iter_mut() {
+                *w = w.to_lowercase();
+            }
+        }
     }
 
     /// The band and event ids this condition refers to, for validation on load:
@@ -210,12 +228,13 @@ mod tests {
     fn every_test_must_hold() {
         let gaps = vec!["operations".to_string()];
         let f = facts(&gaps, &[]);
-        let c = Condition {
+        let mut c = Condition {
             size_band: Some(vec!["small".into()]),
             ceo_gaps_any: Some(vec!["Operation".into()]),
             industry_any: Some(vec!["logistics".into()]),
             ..Condition::default()
         };
+        c.normalise();
         assert!(c.holds(&f));
         let c2 = Condition {
             growth: Some(vec![Growth::Flat]),

@@ -199,7 +199,6 @@ impl Profile {
                 None,
             ));
         }
-        let sign_ids: Vec<&str> = kb.signs.iter().map(|s| s.id.as_str()).collect();
         for (i, s) in self.situation.signs.iter().enumerate() {
             if kb.sign(s).is_none() {
                 out.push((
@@ -207,12 +206,11 @@ impl Profile {
                         format!("situation.signs[{i}]"),
                         format!("unknown sign id \"{s}\""),
                     )
-                    .suggest(closest(s, sign_ids.iter().copied())),
+                    .suggest(closest(s, kb.signs.iter().map(|s| s.id.as_str()))),
                     Some(s.clone()),
                 ));
             }
         }
-        let event_ids: Vec<&str> = kb.events.iter().map(|e| e.id.as_str()).collect();
         for (i, e) in self.situation.events.iter().enumerate() {
             if kb.event(e).is_none() {
                 out.push((
@@ -220,20 +218,33 @@ impl Profile {
                         format!("situation.events[{i}]"),
                         format!("unknown event id \"{e}\""),
                     )
-                    .suggest(closest(e, event_ids.iter().copied())),
+                    .suggest(closest(e, kb.events.iter().map(|e| e.id.as_str()))),
                     Some(e.clone()),
                 ));
             }
         }
-        let mut texts: Vec<(String, &str)> = Vec::new();
-        if let Some(n) = &c.name {
-            texts.push(("company.name".into(), n));
-        }
-        if let Some(n) = &c.industry {
-            texts.push(("company.industry".into(), n));
-        }
-        if let Some(n) = &self.situation.narrative {
-            texts.push(("situation.narrative".into(), n));
+        // Free texts: the key is only spelled out for a text that is wrong.
+        let mut check_text = |t: &str, key: &dyn Fn() -> String| {
+            if t.len() > MAX_TEXT {
+                out.push((
+                    Diagnostic::new(key(), format!("is longer than {MAX_TEXT} bytes")),
+                    None,
+                ));
+            } else if t
+                .chars()
+                .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+            {
+                out.push((Diagnostic::new(key(), "contains control characters"), None));
+            }
+        };
+        for (k, text) in [
+            ("company.name", &c.name),
+            ("company.industry", &c.industry),
+            ("situation.narrative", &self.situation.narrative),
+        ] {
+            if let Some(t) = text {
+                check_text(t, &|| k.to_string());
+            }
         }
         for (k, list) in [
             ("leadership.ceo_strengths", &self.leadership.ceo_strengths),
@@ -242,20 +253,7 @@ impl Profile {
             ("objectives.long_term", &self.objectives.long_term),
         ] {
             for (i, t) in list.iter().enumerate() {
-                texts.push((format!("{k}[{i}]"), t));
-            }
-        }
-        for (k, t) in texts {
-            if t.len() > MAX_TEXT {
-                out.push((
-                    Diagnostic::new(k, format!("is longer than {MAX_TEXT} bytes")),
-                    None,
-                ));
-            } else if t
-                .chars()
-                .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
-            {
-                out.push((Diagnostic::new(k, "contains control characters"), None));
+                check_text(t, &|| format!("{k}[{i}]"));
             }
         }
         out

@@ -208,16 +208,25 @@ impl<'kb> Assessor<'kb> {
     }
 }
 
-/// The profile's free tags and industry, lower-cased once for the conditions.
+/// The profile's free tags and industry, lower-cased once for the conditions; `None`
+/// where the profile's own text is lower case already.
 struct Lowered {
-    gaps: Vec<String>,
-    strengths: Vec<String>,
-    industry: String,
+    gaps: Option<Vec<String>>,
+    strengths: Option<Vec<String>>,
+    industry: Option<String>,
+}
+
+fn has_upper(s: &str) -> bool {
+    s.chars().any(char::is_uppercase)
 }
 
 impl Lowered {
     fn of(profile: &Profile) -> Lowered {
-        let lower = |v: &[String]| -> Vec<String> { v.iter().map(|s| s.to_lowercase()).collect() };
+        let lower = |v: &[String]| -> Option<Vec<String>> {
+            v.iter()
+                .any(|s| has_upper(s))
+                .then(|| v.iter().map(|s| s.to_lowercase()).collect())
+        };
         Lowered {
             gaps: lower(&profile.leadership.ceo_gaps),
             strengths: lower(&profile.leadership.ceo_strengths),
@@ -225,8 +234,8 @@ impl Lowered {
                 .company
                 .industry
                 .as_deref()
-                .unwrap_or("")
-                .to_lowercase(),
+                .filter(|s| has_upper(s))
+                .map(str::to_lowercase),
         }
     }
 
@@ -248,9 +257,15 @@ impl Lowered {
                 .and_then(|y| u32::try_from(y).ok()),
             ceo_plans_to_step_down: profile.leadership.ceo_plans_to_step_down,
             retain_key_executive: profile.leadership.retain_key_executive,
-            ceo_gaps: &self.gaps,
-            ceo_strengths: &self.strengths,
-            industry: &self.industry,
+            ceo_gaps: self.gaps.as_deref().unwrap_or(&profile.leadership.ceo_gaps),
+            ceo_strengths: self
+                .strengths
+                .as_deref()
+                .unwrap_or(&profile.leadership.ceo_strengths),
+            industry: self
+                .industry
+                .as_deref()
+                .unwrap_or(profile.company.industry.as_deref().unwrap_or("")),
             events: &profile.situation.events,
             current_roles: &profile.leadership.current_roles,
         }

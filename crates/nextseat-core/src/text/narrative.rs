@@ -108,8 +108,11 @@ pub struct Matcher {
     breaks: Vec<bool>,
     /// "Resolved" phrases as word ids.
     resolved: Vec<Vec<u32>>,
+    /// By word id: the "resolved" phrases starting with that word, in KB order.
+    resolved_by_first: Vec<Vec<usize>>,
     max_gap: usize,
     window: usize,
+    signs: usize,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -122,7 +125,10 @@ impl std::fmt::Debug for Matcher {
 /// many texts, so that each distinct word is stemmed once and no buffer is reallocated.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    memo: HashMap<Box<str>, (u32, u32)>,
+    // FxHash: the keys are a text's own words, and this lookup is the hot path of a
+    // batch; SipHash's protection against chosen keys buys nothing for a per-thread
+    // memo that is capped at MEMO_LIMIT entries.
+    memo: rustc_hash::FxHashMap<Box<str>, (u32, u32)>,
     lower: String,
     tokens: Vec<Tok>,
     candidates: Vec<u32>,
@@ -256,12 +262,18 @@ impl Matcher {
             }
             v
         };
+        let mut resolved_by_first = vec![Vec::new(); word_text.len()];
+        for (i, r) in resolved.iter().enumerate() {
+            resolved_by_first[r[0] as usize].push(i);
+        }
         Matcher {
+            resolved_by_first,
             negator: flags(&negators),
             breaks: flags(&breaks),
             resolved,
             max_gap: n.max_gap as usize,
             window: n.negation_window as usize,
+            signs: kb.signs.len(),
             analyzer,
             patterns,
             by_first,
@@ -336,10 +348,7 @@ impl Matcher {
         hits.clear();
         misses.clear();
         found_sign.clear();
-        found_sign.resize(
-            self.patterns.iter().map(|p| p.sign + 1).max().unwrap_or(0),
-            false,
-        );
+        found_sign.resize(self.signs, false);
         let mut a = 0;
         while a < tokens.len() {
             let mut b = a + 1;
@@ -466,12 +475,22 @@ impl Matcher {
             .find(|&w| self.negator[w as usize])
     }
 
+    /// The first "resolved" phrase, in KB order, that occurs anywhere in the clause.
     fn resolved_in(&self, clause: &[Tok]) -> Option<usize> {
-        self.resolved.iter().position(|r| {
-            clause
-                .windows(r.len())
-                .any(|w| w.iter().zip(r.iter()).all(|(a, b)| a.word == *b))
-        })
+        let mut best: Option<usize> = None;
+        for (i, t) in clause.iter().enumerate() {
+            for &r in &self.resolved_by_first[t.word as usize] {
+                if best.is_some_and(|b| b <= r) {
+                    break;
+                }
+                let words = &self.resolved[r];
+                let here = clause.get(i..i + words.len());
+                if here.is_some_and(|h| h.iter().zip(words).all(|(a, &b)| a.word == b)) {
+                    best = Some(r);
+                }
+            }
+        }
+        best
     }
 }
 

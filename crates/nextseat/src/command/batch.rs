@@ -205,17 +205,25 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
     let read_result = std::thread::scope(|scope| -> Result<(), CliError> {
         let mut to_workers = Vec::with_capacity(jobs);
         let mut from_workers = Vec::with_capacity(jobs);
-        for _ in 0..jobs {
+        for w in 0..jobs {
             let (tx, rx) = sync_channel::<Chunk>(QUEUE);
             let (done_tx, done_rx) = sync_channel::<Done>(QUEUE);
             let kb = Arc::clone(&kb);
             let columns = input.columns();
-            scope.spawn(move || work(&kb, columns.as_deref(), to, rx, done_tx));
+            std::thread::Builder::new()
+                .name(format!("batch-worker-{w}"))
+                .spawn_scoped(scope, move || {
+                    work(&kb, columns.as_deref(), to, rx, done_tx)
+                })
+                .map_err(|e| CliError::Failed(format!("cannot start a worker thread: {e}")))?;
             to_workers.push(tx);
             from_workers.push(done_rx);
         }
         let stop = &interrupted;
-        let reader = scope.spawn(move || input.read_all(to_workers, stop));
+        let reader = std::thread::Builder::new()
+            .name("batch-reader".into())
+            .spawn_scoped(scope, move || input.read_all(to_workers, stop))
+            .map_err(|e| CliError::Failed(format!("cannot start the reader thread: {e}")))?;
         // Results come back in input order: chunk k from worker k mod N. A worker's
         // channel closes when the reader is done with it.
         let mut failure = None;
@@ -394,7 +402,7 @@ impl Source {
         match self {
             Source::Csv(reader, _) => {
                 while records.len() < CHUNK_ROWS {
-                    let mut rec = csv::ByteRecord::new();
+                    let mut rec = csv::ByteRecord::with_capacity(512, 24);
                     match reader.read_byte_record(&mut rec) {
                         Ok(true) => records.push(Record::Csv(rec)),
                         Ok(false) => break,
@@ -443,16 +451,21 @@ fn work(
     done: SyncSender<Done>,
 ) {
     let mut assessor = Assessor::new(kb);
+    let mut profile = Profile::with_employees(1);
     for chunk in chunks {
         let mut out = Output::new(to, chunk.records.len());
         let mut bad = 0;
         for (i, record) in chunk.records.iter().enumerate() {
             let row = chunk.first_row + i as u64;
-            let (name, outcome) = evaluate(&mut assessor, kb, columns, record, to);
-            if matches!(outcome, Outcome::Bad(_)) {
+            let outcome = evaluate(&mut assessor, &mut profile, kb, columns, record, to);
+            let name = match &outcome {
+                Outcome::Bad(_, name) => name.as_deref(),
+                _ => profile.company.name.as_deref(),
+            };
+            if matches!(outcome, Outcome::Bad(..)) {
                 bad += 1;
             }
-            out.push(row, name.as_deref(), &outcome);
+            out.push(row, name, &outcome);
         }
         let finished = Done {
             bytes: out.finish(),
@@ -472,35 +485,35 @@ enum Outcome<'kb> {
     Summary(Summary<'kb>),
     /// The whole assessment (JSONL output).
     Full(Box<Assessment>),
-    /// Why the row has no result.
-    Bad(String),
+    /// Why the row has no result, and its name when it has one.
+    Bad(String, Option<String>),
 }
 
-/// One row: its name (for the output, even when the row is bad) and what it came to.
+/// One row: what it came to. `profile` is the worker's reused profile; for a good row
+/// it holds the row afterwards.
 fn evaluate<'kb>(
     assessor: &mut Assessor<'kb>,
+    profile: &mut Profile,
     kb: &KnowledgeBase,
     columns: Option<&Columns>,
     record: &Record,
     to: BatchFormat,
-) -> (Option<String>, Outcome<'kb>) {
-    let parsed = match (record, columns) {
-        (Record::Csv(rec), Some(cols)) => match cols.profile(rec.len(), |i| rec.get(i), kb) {
-            Ok(p) => Ok(p),
-            Err(d) => return (cols.raw_name(|i| rec.get(i)), Outcome::Bad(row_error(&d))),
-        },
-        (Record::Json(line), _) => json_profile(kb, line),
-        (Record::Csv(_), None) => Err("a CSV row without a header".into()),
-    };
-    match parsed {
-        Ok(p) => {
-            let outcome = match to {
-                BatchFormat::Csv => Outcome::Summary(assessor.summary(&p)),
-                BatchFormat::Jsonl => Outcome::Full(Box::new(assessor.assess(&p, &[]))),
-            };
-            (p.company.name, outcome)
+) -> Outcome<'kb> {
+    match (record, columns) {
+        (Record::Csv(rec), Some(cols)) => {
+            if let Err(d) = cols.fill(profile, rec, kb) {
+                return Outcome::Bad(row_error(&d), cols.raw_name(rec));
+            }
         }
-        Err(e) => (None, Outcome::Bad(e)),
+        (Record::Json(line), _) => match json_profile(kb, line) {
+            Ok(p) => *profile = p,
+            Err(e) => return Outcome::Bad(e, None),
+        },
+        (Record::Csv(_), None) => return Outcome::Bad("a CSV row without a header".into(), None),
+    }
+    match to {
+        BatchFormat::Csv => Outcome::Summary(assessor.summary(profile)),
+        BatchFormat::Jsonl => Outcome::Full(Box::new(assessor.assess(profile, &[]))),
     }
 }
 
@@ -549,7 +562,7 @@ impl Output {
                 let summary = match outcome {
                     Outcome::Summary(s) => Some(s.clone()),
                     Outcome::Full(a) => Some(Summary::of(a)),
-                    Outcome::Bad(_) => None,
+                    Outcome::Bad(..) => None,
                 };
                 // The row number and the four scores, formatted into one reused buffer.
                 nums.clear();
@@ -579,7 +592,7 @@ impl Output {
                     num(4),
                     summary.as_ref().and_then(|s| s.coo_archetype).unwrap_or(""),
                     match outcome {
-                        Outcome::Bad(e) => e.as_str(),
+                        Outcome::Bad(e, _) => e.as_str(),
                         _ => "",
                     },
                 ];
@@ -589,7 +602,7 @@ impl Output {
             Output::Jsonl(buf) => {
                 let (result, error) = match outcome {
                     Outcome::Full(a) => (Some(&**a), None),
-                    Outcome::Bad(e) => (None, Some(e.as_str())),
+                    Outcome::Bad(e, _) => (None, Some(e.as_str())),
                     Outcome::Summary(_) => (None, None),
                 };
                 // Serialising plain data into a Vec cannot fail.
