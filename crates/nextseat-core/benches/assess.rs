@@ -2,6 +2,7 @@
 #![allow(missing_docs)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use nextseat_core::engine::Assessor;
 use nextseat_core::{Format, KnowledgeBase, Profile, assess};
 use std::hint::black_box;
 
@@ -47,6 +48,54 @@ fn bench(c: &mut Criterion) {
     };
     c.bench_function("ownership_audit_example", |b| {
         b.iter(|| nextseat_core::ownership::audit(&kb, black_box(&rows)))
+    });
+    // The pieces of one batch row, each on its own (a batch worker keeps its Assessor,
+    // its profile and the matcher's word memo from row to row, as here).
+    let header = nextseat_core::batch::INPUT_COLUMNS;
+    let columns = match nextseat_core::batch::Columns::from_header(header) {
+        Ok(c) => c,
+        Err(e) => panic!("contract header invalid: {e}"),
+    };
+    let two_sentences = format!("{} {}", sentences[3], sentences[40]);
+    let record = csv::StringRecord::from(vec![
+        "Company 17",
+        "2500000",
+        "35",
+        "logistics",
+        "high",
+        "competitive",
+        "rapid",
+        "ceo",
+        "2",
+        "vision;sales",
+        "operations;finance",
+        "false",
+        "false",
+        "coo.firefighting;coo.missing_sops;coo.slipping_deliverables;impl.admin_backlog;cso.new_markets",
+        "rapid_expansion;fundraising",
+        "moderate",
+        two_sentences.as_str(),
+    ]);
+    let mut reused = Profile::with_employees(1);
+    c.bench_function("batch_row_to_profile", |b| {
+        b.iter(|| columns.fill(&mut reused, black_box(&record), &kb).is_ok())
+    });
+    let mut assessor = Assessor::new(&kb);
+    let mut no_narrative = reused.clone();
+    no_narrative.situation.narrative = None;
+    c.bench_function("summary_without_narrative", |b| {
+        b.iter(|| assessor.summary(black_box(&no_narrative)).primary)
+    });
+    c.bench_function("summary_with_two_sentence_narrative", |b| {
+        b.iter(|| assessor.summary(black_box(&reused)).primary)
+    });
+    let mut scratch = nextseat_core::text::narrative::Scratch::default();
+    c.bench_function("scan_two_sentence_narrative", |b| {
+        b.iter(|| {
+            kb.matcher()
+                .scan(&mut scratch, black_box(&two_sentences))
+                .len()
+        })
     });
     c.bench_function("load_default_kb", |b| {
         b.iter(|| KnowledgeBase::parse(black_box(nextseat_core::kb::DEFAULT_KB)).is_ok())

@@ -123,17 +123,43 @@ impl Columns {
         kb: &KnowledgeBase,
     ) -> Result<Profile, Diagnostics> {
         let mut profile = Profile::with_employees(1);
-        self.fill(&mut profile, record, kb)?;
+        match csv::StringRecord::from_byte_record(record.clone()) {
+            Ok(text) => self.fill(&mut profile, &text, kb)?,
+            Err(_) => return Err(self.not_utf8(record)),
+        }
         Ok(profile)
     }
 
-    /// [`Columns::profile`] into an existing profile, reusing its strings and lists: a
-    /// batch keeps one profile per thread and refills it row after row. Every field is
-    /// overwritten; after an error the profile's contents are unspecified.
+    /// The problem with a row that is not UTF-8 text: which columns hold the bad bytes.
+    pub fn not_utf8(&self, record: &csv::ByteRecord) -> Diagnostics {
+        let mut problems = Vec::new();
+        for (c, name) in INPUT_COLUMNS.iter().enumerate() {
+            if let Some(bytes) = self.at[c].and_then(|i| record.get(i))
+                && let Err(e) = std::str::from_utf8(bytes)
+            {
+                problems.push(Diagnostic::new(
+                    *name,
+                    format!(
+                        "is not UTF-8 text (invalid byte at offset {})",
+                        e.valid_up_to()
+                    ),
+                ));
+            }
+        }
+        if problems.is_empty() {
+            problems.push(Diagnostic::new("", "the row is not UTF-8 text"));
+        }
+        Diagnostics(problems)
+    }
+
+    /// [`Columns::profile`] for a row already checked as UTF-8, into an existing profile,
+    /// reusing its strings and lists: a batch keeps one profile per thread and refills it
+    /// row after row. Every field is overwritten; after an error the profile's contents
+    /// are unspecified.
     pub fn fill(
         &self,
         profile: &mut Profile,
-        record: &csv::ByteRecord,
+        record: &csv::StringRecord,
         kb: &KnowledgeBase,
     ) -> Result<(), Diagnostics> {
         let len = record.len();
@@ -146,31 +172,18 @@ impl Columns {
                 ),
             )]));
         }
-        let mut problems = Vec::new();
         let mut fields: Fields<'_> = [None; INPUT_COLUMNS.len()];
         for (c, slot) in fields.iter_mut().enumerate() {
-            let Some(bytes) = self.at[c].and_then(|i| record.get(i)) else {
-                continue;
-            };
-            match std::str::from_utf8(bytes) {
-                Ok(s) => {
-                    let s = s.trim();
-                    if !s.is_empty() {
-                        *slot = Some(s);
-                    }
+            if let Some(s) = self.at[c].and_then(|i| record.get(i)) {
+                let s = s.trim();
+                if !s.is_empty() {
+                    *slot = Some(s);
                 }
-                Err(e) => problems.push(Diagnostic::new(
-                    INPUT_COLUMNS[c],
-                    format!(
-                        "is not UTF-8 text (invalid byte at offset {})",
-                        e.valid_up_to()
-                    ),
-                )),
             }
         }
         let mut p = Parser {
             fields: &fields,
-            problems,
+            problems: Vec::new(),
         };
         let company = &mut profile.company;
         set_text(&mut company.name, fields[0]);
@@ -472,18 +485,15 @@ mod tests {
         let cols =
             Columns::from_header(["employees", "name", "signs", "current_roles"]).expect("header");
         let mut p = Profile::with_employees(1);
-        cols.fill(
-            &mut p,
-            &row(&[
-                "40",
-                "First",
-                "coo.firefighting;impl.admin_backlog",
-                "ceo;coo",
-            ]),
-            &kb,
-        )
-        .expect("first row");
-        cols.fill(&mut p, &row(&["9", "", "cso.new_markets", ""]), &kb)
+        let text = |fields: &[&str]| csv::StringRecord::from(fields.to_vec());
+        let first = text(&[
+            "40",
+            "First",
+            "coo.firefighting;impl.admin_backlog",
+            "ceo;coo",
+        ]);
+        cols.fill(&mut p, &first, &kb).expect("first row");
+        cols.fill(&mut p, &text(&["9", "", "cso.new_markets", ""]), &kb)
             .expect("second row");
         let fresh = cols
             .profile(&row(&["9", "", "cso.new_markets", ""]), &kb)

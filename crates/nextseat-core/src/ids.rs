@@ -164,6 +164,13 @@ vocabulary! {
 
 // The vocabulary macro derives one fixed set of traits; defaults are written out.
 #[allow(clippy::derivable_impls)]
+impl Default for Verdict {
+    fn default() -> Self {
+        Verdict::NotYet
+    }
+}
+// The vocabulary macro derives one fixed set of traits; defaults are written out.
+#[allow(clippy::derivable_impls)]
 impl Default for Intensity {
     fn default() -> Self {
         Intensity::Medium

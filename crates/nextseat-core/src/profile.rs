@@ -138,6 +138,17 @@ pub struct Profile {
 /// Longest accepted free text (name, industry, a tag, an objective, a narrative).
 pub const MAX_TEXT: usize = 20_000;
 
+/// Whether `t` holds a control character other than a line break or tab.
+fn has_control(t: &str) -> bool {
+    let bad = |ch: char| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t');
+    if t.is_ascii() {
+        t.bytes()
+            .any(|b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7f)
+    } else {
+        t.chars().any(bad)
+    }
+}
+
 impl Profile {
     /// Parses and validates a profile text.
     pub fn parse(src: &str, format: Format, kb: &KnowledgeBase) -> Result<Profile, Diagnostics> {
@@ -230,10 +241,7 @@ impl Profile {
                     Diagnostic::new(key(), format!("is longer than {MAX_TEXT} bytes")),
                     None,
                 ));
-            } else if t
-                .chars()
-                .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
-            {
+            } else if has_control(t) {
                 out.push((Diagnostic::new(key(), "contains control characters"), None));
             }
         };

@@ -70,8 +70,20 @@ pub struct Seat {
     pub rule: VerdictRule,
 }
 
+impl Default for Seat {
+    fn default() -> Self {
+        Seat {
+            role: RoleId::Cso,
+            raw: Points::ZERO,
+            score: Points::ZERO,
+            verdict: Verdict::NotYet,
+            rule: VerdictRule::Band(0),
+        }
+    }
+}
+
 /// Everything the engine decided for one profile, by knowledge-base index.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// Every sign taken into account, once each, in order of arrival.
     pub signs: Vec<Found>,
@@ -97,6 +109,8 @@ pub struct Assessor<'kb> {
     kb: &'kb KnowledgeBase,
     scratch: Scratch,
     seen: Vec<bool>,
+    /// The last summary's outcome, kept for its buffers.
+    spare: Outcome,
 }
 
 impl<'kb> Assessor<'kb> {
@@ -106,6 +120,7 @@ impl<'kb> Assessor<'kb> {
             kb,
             scratch: Scratch::default(),
             seen: Vec::new(),
+            spare: Outcome::default(),
         }
     }
 
@@ -113,7 +128,8 @@ impl<'kb> Assessor<'kb> {
     pub fn assess(&mut self, profile: &Profile, extra: &[SignHit]) -> Assessment {
         let lowered = Lowered::of(profile);
         let facts = lowered.facts(self.kb, profile);
-        let outcome = self.evaluate(profile, extra, &facts);
+        let mut outcome = Outcome::default();
+        self.evaluate(profile, extra, &facts, &mut outcome);
         explain::assessment(self.kb, profile, extra, &facts, &outcome)
     }
 
@@ -121,9 +137,10 @@ impl<'kb> Assessor<'kb> {
     pub fn summary(&mut self, profile: &Profile) -> Summary<'kb> {
         let lowered = Lowered::of(profile);
         let facts = lowered.facts(self.kb, profile);
-        let outcome = self.evaluate(profile, &[], &facts);
+        let mut outcome = std::mem::take(&mut self.spare);
+        self.evaluate(profile, &[], &facts, &mut outcome);
         let kb = self.kb;
-        Summary {
+        let summary = Summary {
             primary: outcome.primary,
             scores: outcome.seats.map(|s| s.score),
             coo_archetype: outcome
@@ -131,14 +148,22 @@ impl<'kb> Assessor<'kb> {
                 .as_ref()
                 .and_then(|r| r.first())
                 .map(|&(i, _)| kb.archetypes[i].id.as_str()),
-        }
+        };
+        self.spare = outcome;
+        summary
     }
 
-    /// Decides every number and verdict for `profile`.
-    pub fn evaluate(&mut self, profile: &Profile, extra: &[SignHit], facts: &Facts<'_>) -> Outcome {
+    /// Decides every number and verdict for `profile`, into `out` (whose buffers are
+    /// reused; every field is overwritten).
+    pub fn evaluate(
+        &mut self,
+        profile: &Profile,
+        extra: &[SignHit],
+        facts: &Facts<'_>,
+        out: &mut Outcome,
+    ) {
         let kb = self.kb;
-        let mut found = Vec::new();
-        let mut c = Collector::new(kb, &mut self.seen, &mut found);
+        let mut c = Collector::new(kb, &mut self.seen, &mut out.signs);
         for id in &profile.situation.signs {
             if let Some(i) = kb.sign_index(id) {
                 c.push(i, Origin::Declared, Via::Declared);
@@ -156,7 +181,8 @@ impl<'kb> Assessor<'kb> {
                 c.push(i, hit.origin, Via::Extra(x));
             }
         }
-        let mut events: Vec<usize> = Vec::with_capacity(profile.situation.events.len());
+        let events = &mut out.events;
+        events.clear();
         for id in &profile.situation.events {
             if let Some(e) = kb.event_index(id)
                 && !events.contains(&e)
@@ -164,16 +190,18 @@ impl<'kb> Assessor<'kb> {
                 events.push(e);
             }
         }
-        for &e in &events {
+        for &e in events.iter() {
             for s in &kb.events[e].implies {
                 if let Some(i) = kb.sign_index(s) {
                     c.push(i, Origin::Event, Via::Event(e));
                 }
             }
         }
-        let factors: Vec<bool> = kb.factors.iter().map(|f| f.when.holds(facts)).collect();
-        let mut seats = RoleId::SEATS.map(|role| {
-            let (raw, score) = score::total(kb, role, &found, &events, &factors);
+        out.factors.clear();
+        out.factors
+            .extend(kb.factors.iter().map(|f| f.when.holds(facts)));
+        out.seats = RoleId::SEATS.map(|role| {
+            let (raw, score) = score::total(kb, role, &out.signs, &out.events, &out.factors);
             Seat {
                 role,
                 raw,
@@ -182,11 +210,13 @@ impl<'kb> Assessor<'kb> {
                 rule: VerdictRule::Band(0),
             }
         });
-        let layered_after = decide::verdicts(kb, &mut seats, facts);
+        let seats = &mut out.seats;
+        out.layered_after = decide::verdicts(kb, seats, facts);
         let mut order = [0, 1, 2, 3];
         // Stable: equal scores keep the contract's seat order.
         order.sort_by_key(|&i| std::cmp::Reverse(seats[i].score));
-        let primary = order
+        out.order = order;
+        out.primary = order
             .iter()
             .map(|&i| &seats[i])
             .find(|s| s.verdict == Verdict::HireNow)
@@ -194,17 +224,7 @@ impl<'kb> Assessor<'kb> {
         let coo_needed = seats.iter().any(|s| {
             s.role == RoleId::Coo && matches!(s.verdict, Verdict::HireNow | Verdict::PlanNext)
         });
-        let archetypes = coo_needed.then(|| archetype::scored(kb, facts, |_, _| {}));
-        Outcome {
-            signs: found,
-            events,
-            factors,
-            seats,
-            order,
-            primary,
-            layered_after,
-            archetypes,
-        }
+        out.archetypes = coo_needed.then(|| archetype::scored(kb, facts, |_, _| {}));
     }
 }
 
@@ -217,7 +237,11 @@ struct Lowered {
 }
 
 fn has_upper(s: &str) -> bool {
-    s.chars().any(char::is_uppercase)
+    if s.is_ascii() {
+        s.bytes().any(|b| b.is_ascii_uppercase())
+    } else {
+        s.chars().any(char::is_uppercase)
+    }
 }
 
 impl Lowered {

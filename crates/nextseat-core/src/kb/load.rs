@@ -169,7 +169,9 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         l.diags.sort_by_key(|d| d.position);
         return Err(Diagnostics(l.diags));
     };
+    let index = super::Index::new(&signs, &events);
     let kb = KnowledgeBase {
+        index,
         meta,
         sources,
         roles,

@@ -67,6 +67,31 @@ pub struct KnowledgeBase {
     pub(crate) matcher: std::sync::OnceLock<std::sync::Arc<crate::text::narrative::Matcher>>,
     /// The compiled responsibility classifier, built on first use.
     pub(crate) classifier: std::sync::OnceLock<std::sync::Arc<crate::ownership::Classifier>>,
+    /// Sign and event ids to their positions, built on load (a knowledge base is not
+    /// changed after loading).
+    pub(crate) index: Index,
+}
+
+/// Ids to positions, for lookups on the hot path of an assessment.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Index {
+    signs: rustc_hash::FxHashMap<String, usize>,
+    events: rustc_hash::FxHashMap<String, usize>,
+}
+
+impl Index {
+    /// Indexes the signs and events; the first entry wins for a repeated id (which
+    /// validation reports).
+    pub(crate) fn new(signs: &[Sign], events: &[Event]) -> Index {
+        let mut index = Index::default();
+        for (i, s) in signs.iter().enumerate() {
+            index.signs.entry(s.id.clone()).or_insert(i);
+        }
+        for (i, e) in events.iter().enumerate() {
+            index.events.entry(e.id.clone()).or_insert(i);
+        }
+        index
+    }
 }
 
 /// How narratives are read: synonyms, negation and clause breaks.
@@ -573,22 +598,22 @@ impl KnowledgeBase {
 
     /// The sign with this id.
     pub fn sign(&self, id: &str) -> Option<&Sign> {
-        self.signs.iter().find(|s| s.id == id)
+        self.sign_index(id).and_then(|i| self.signs.get(i))
     }
 
     /// The index of the sign with this id.
     pub fn sign_index(&self, id: &str) -> Option<usize> {
-        self.signs.iter().position(|s| s.id == id)
+        self.index.signs.get(id).copied()
     }
 
     /// The index of the event with this id.
     pub fn event_index(&self, id: &str) -> Option<usize> {
-        self.events.iter().position(|e| e.id == id)
+        self.index.events.get(id).copied()
     }
 
     /// The event with this id.
     pub fn event(&self, id: &str) -> Option<&Event> {
-        self.events.iter().find(|e| e.id == id)
+        self.event_index(id).and_then(|i| self.events.get(i))
     }
 
     /// The skill with this id.

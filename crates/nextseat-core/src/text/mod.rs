@@ -111,6 +111,9 @@ fn is_clause_break(c: char) -> bool {
 /// clitic is dropped ("we're" gives "we"), and hyphenated words give their parts.
 /// `buf` is scratch space, reused across calls so that walking allocates nothing.
 pub fn words(text: &str, buf: &mut String, mut emit: impl FnMut(&str, usize, usize, usize)) {
+    if text.is_ascii() {
+        return ascii_words(text, buf, emit);
+    }
     let mut clause = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -145,6 +148,49 @@ pub fn words(text: &str, buf: &mut String, mut emit: impl FnMut(&str, usize, usi
             buf.push_str(&raw.to_lowercase().replace('’', "'"));
         }
         split_word(buf, |w| emit(w, start, end, clause));
+    }
+}
+
+/// [`words`] for a text that is all ASCII (most are): the same rules on bytes, and a
+/// word without an inner apostrophe or hyphen skips the contraction rules.
+fn ascii_words(text: &str, buf: &mut String, mut emit: impl FnMut(&str, usize, usize, usize)) {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'&';
+    let bytes = text.as_bytes();
+    let mut clause = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if is_clause_break(char::from(c)) {
+            clause += 1;
+            i += 1;
+            continue;
+        }
+        if !is_word(c) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut marks = false;
+        i += 1;
+        while i < bytes.len() {
+            let d = bytes[i];
+            if is_word(d) {
+                i += 1;
+            } else if (d == b'\'' || d == b'-') && bytes.get(i + 1).copied().is_some_and(is_word) {
+                marks = true;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        buf.clear();
+        buf.push_str(&text[start..i]);
+        buf.make_ascii_lowercase();
+        if marks || buf == "cannot" {
+            split_word(buf, |w| emit(w, start, i, clause));
+        } else {
+            emit(buf, start, i, clause);
+        }
     }
 }
 
@@ -202,6 +248,26 @@ mod tests {
             words,
             ["we", "do", "not", "lack", "sops", "can", "not", "cope"]
         );
+    }
+
+    #[test]
+    fn ascii_and_unicode_texts_walk_alike() {
+        let ascii = "We don't lack SOPs, can't cope; it's a well-known (re)design - ok cannot x-";
+        // The same text with one non-ASCII character appended takes the general path.
+        let unicode = format!("{ascii} é");
+        let walk = |t: &str| {
+            let mut out = Vec::new();
+            words(t, &mut String::new(), |w, s, e, c| {
+                out.push((w.to_string(), s, e, c))
+            });
+            out
+        };
+        let a = walk(ascii);
+        let mut u = walk(&unicode);
+        assert_eq!(u.pop().map(|w| w.0), Some("é".to_string()));
+        assert_eq!(a, u);
+        assert!(a.iter().any(|w| w.0 == "not"));
+        assert!(a.iter().any(|w| w.0 == "known"));
     }
 
     #[test]

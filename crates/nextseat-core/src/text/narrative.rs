@@ -93,9 +93,14 @@ const MEMO_LIMIT: usize = 50_000;
 pub struct Matcher {
     analyzer: Analyzer,
     patterns: Vec<Pattern>,
-    /// Pattern indices by their first stem id, so a clause only tries the patterns that
-    /// can start in it.
-    by_first: Vec<Vec<u32>>,
+    /// One-word patterns by their stem id.
+    singles: Vec<Vec<u32>>,
+    /// Longer patterns by their first two stem ids, so that a position only tries the
+    /// patterns whose second word follows within reach: "no" starts dozens of phrases,
+    /// but few of them can match at any one place.
+    by_pair: rustc_hash::FxHashMap<(u32, u32), Vec<u32>>,
+    /// By stem id: whether some longer pattern starts with it.
+    starts_pair: Vec<bool>,
     /// Stem → id of its canonical stem (synonyms folded).
     stem_ids: HashMap<String, u32>,
     /// Special word → id.
@@ -131,7 +136,8 @@ pub struct Scratch {
     memo: rustc_hash::FxHashMap<Box<str>, (u32, u32)>,
     lower: String,
     tokens: Vec<Tok>,
-    candidates: Vec<u32>,
+    /// (pattern, position of its first word) for every place a pattern could start.
+    candidates: Vec<(u32, u32)>,
     positions: Vec<usize>,
     found_sign: Vec<bool>,
     hits: Vec<Hit>,
@@ -219,10 +225,17 @@ impl Matcher {
                 None => stem_ids.remove(stem),
             };
         }
-        let mut by_first: Vec<Vec<u32>> = vec![Vec::new(); canonical.len() + 1];
+        let mut singles: Vec<Vec<u32>> = vec![Vec::new(); canonical.len() + 1];
+        let mut starts_pair = vec![false; canonical.len() + 1];
+        let mut by_pair: rustc_hash::FxHashMap<(u32, u32), Vec<u32>> = Default::default();
         for (i, p) in patterns.iter().enumerate() {
-            if let Some(&f) = p.stems.first() {
-                by_first[f as usize].push(i as u32);
+            match p.stems[..] {
+                [only] => singles[only as usize].push(i as u32),
+                [first, second, ..] => {
+                    starts_pair[first as usize] = true;
+                    by_pair.entry((first, second)).or_default().push(i as u32);
+                }
+                [] => {}
             }
         }
 
@@ -276,7 +289,9 @@ impl Matcher {
             signs: kb.signs.len(),
             analyzer,
             patterns,
-            by_first,
+            singles,
+            by_pair,
+            starts_pair,
             stem_ids,
             word_ids,
             word_text,
@@ -358,23 +373,47 @@ impl Matcher {
             let clause = &tokens[a..b];
             a = b;
             candidates.clear();
-            for t in clause {
-                if t.stem != OTHER {
-                    candidates.extend_from_slice(&self.by_first[t.stem as usize]);
+            for (at, t) in clause.iter().enumerate() {
+                if t.stem == OTHER {
+                    continue;
+                }
+                let first = t.stem as usize;
+                candidates.extend(self.singles[first].iter().map(|&p| (p, at as u32)));
+                if !self.starts_pair[first] {
+                    continue;
+                }
+                // The second word must come within max_gap words (see match_at).
+                let reach = (at + 2 + self.max_gap).min(clause.len());
+                for next in &clause[at + 1..reach] {
+                    if let Some(ps) = self.by_pair.get(&(t.stem, next.stem)) {
+                        candidates.extend(ps.iter().map(|&p| (p, at as u32)));
+                    }
                 }
             }
             if candidates.is_empty() {
                 continue;
             }
+            // Patterns in KB order, each with its possible starts in text order: the
+            // first start that completes is the pattern's match in this clause.
             candidates.sort_unstable();
             candidates.dedup();
             let mut resolved: Option<Option<usize>> = None;
-            for &pi in candidates.iter() {
+            let mut k = 0;
+            while k < candidates.len() {
+                let pi = candidates[k].0;
+                let mut group = k;
+                while group < candidates.len() && candidates[group].0 == pi {
+                    group += 1;
+                }
+                let starts = &candidates[k..group];
+                k = group;
                 let p = &self.patterns[pi as usize];
                 if found_sign[p.sign] {
                     continue;
                 }
-                let Some((first, last)) = find(clause, &p.stems, self.max_gap, positions) else {
+                let Some((first, last)) = starts.iter().find_map(|&(_, at)| {
+                    match_at(clause, &p.stems, at as usize, self.max_gap, positions)
+                }) else {
                     continue;
                 };
                 let start = clause[first].start;
@@ -494,33 +533,24 @@ impl Matcher {
     }
 }
 
-/// The first in-order match of `stems` in `clause` with at most `max_gap` words between
-/// neighbours: (first index, last index); every matched index is left in `positions`.
-fn find(
+/// The match of `stems` in `clause` that starts at `start` (whose stem is the first),
+/// each next word at most `max_gap` words after the previous one: (first index, last
+/// index); every matched index is left in `positions`.
+fn match_at(
     clause: &[Tok],
     stems: &[u32],
+    start: usize,
     max_gap: usize,
     positions: &mut Vec<usize>,
 ) -> Option<(usize, usize)> {
-    let first = *stems.first()?;
-    'start: for s in 0..clause.len() {
-        if clause[s].stem != first {
-            continue;
-        }
-        positions.clear();
-        positions.push(s);
-        let mut at = s;
-        for &stem in &stems[1..] {
-            let limit = (at + 1 + max_gap + 1).min(clause.len());
-            match (at + 1..limit).find(|&j| clause[j].stem == stem) {
-                Some(j) => {
-                    positions.push(j);
-                    at = j;
-                }
-                None => continue 'start,
-            }
-        }
-        return Some((s, at));
+    positions.clear();
+    positions.push(start);
+    let mut at = start;
+    for &stem in stems.get(1..)? {
+        let limit = (at + 1 + max_gap + 1).min(clause.len());
+        let j = (at + 1..limit).find(|&j| clause[j].stem == stem)?;
+        positions.push(j);
+        at = j;
     }
-    None
+    Some((start, at))
 }

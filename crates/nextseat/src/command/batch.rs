@@ -231,11 +231,11 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
             let Ok(done) = from_workers[k % jobs].recv() else {
                 break 'collect;
             };
-            if failure.is_none() {
-                if let Err(e) = sink.write(&done.bytes) {
-                    failure = Some(e);
-                    interrupted.store(true, Ordering::Relaxed);
-                }
+            if failure.is_none()
+                && let Err(e) = sink.write(&done.bytes)
+            {
+                failure = Some(e);
+                interrupted.store(true, Ordering::Relaxed);
             }
             rows += done.rows;
             bad += done.bad;
@@ -455,7 +455,8 @@ fn work(
     for chunk in chunks {
         let mut out = Output::new(to, chunk.records.len());
         let mut bad = 0;
-        for (i, record) in chunk.records.iter().enumerate() {
+        let rows = chunk.records.len() as u64;
+        for (i, record) in chunk.records.into_iter().enumerate() {
             let row = chunk.first_row + i as u64;
             let outcome = evaluate(&mut assessor, &mut profile, kb, columns, record, to);
             let name = match &outcome {
@@ -469,7 +470,7 @@ fn work(
         }
         let finished = Done {
             bytes: out.finish(),
-            rows: chunk.records.len() as u64,
+            rows,
             bad,
             end_byte: chunk.end_byte,
         };
@@ -496,16 +497,25 @@ fn evaluate<'kb>(
     profile: &mut Profile,
     kb: &KnowledgeBase,
     columns: Option<&Columns>,
-    record: &Record,
+    record: Record,
     to: BatchFormat,
 ) -> Outcome<'kb> {
     match (record, columns) {
         (Record::Csv(rec), Some(cols)) => {
-            if let Err(d) = cols.fill(profile, rec, kb) {
-                return Outcome::Bad(row_error(&d), cols.raw_name(rec));
+            // One UTF-8 check for the whole record; then every field is text.
+            let text = match csv::StringRecord::from_byte_record(rec) {
+                Ok(text) => text,
+                Err(e) => {
+                    let rec = e.into_byte_record();
+                    return Outcome::Bad(row_error(&cols.not_utf8(&rec)), cols.raw_name(&rec));
+                }
+            };
+            if let Err(d) = cols.fill(profile, &text, kb) {
+                let name = cols.raw_name(text.as_byte_record());
+                return Outcome::Bad(row_error(&d), name);
             }
         }
-        (Record::Json(line), _) => match json_profile(kb, line) {
+        (Record::Json(line), _) => match json_profile(kb, &line) {
             Ok(p) => *profile = p,
             Err(e) => return Outcome::Bad(e, None),
         },
@@ -532,7 +542,7 @@ fn json_profile(kb: &KnowledgeBase, line: &[u8]) -> Result<Profile, String> {
 
 /// A chunk's results, serialised.
 enum Output {
-    Csv(csv::Writer<Vec<u8>>, String),
+    Csv(Box<csv::Writer<Vec<u8>>>, String),
     Jsonl(Vec<u8>),
 }
 
@@ -549,7 +559,7 @@ impl Output {
     fn new(to: BatchFormat, rows: usize) -> Output {
         match to {
             BatchFormat::Csv => Output::Csv(
-                csv::Writer::from_writer(Vec::with_capacity(rows * 64)),
+                Box::new(csv::Writer::from_writer(Vec::with_capacity(rows * 64))),
                 String::new(),
             ),
             BatchFormat::Jsonl => Output::Jsonl(Vec::with_capacity(rows * 2048)),
@@ -571,7 +581,7 @@ impl Output {
                 ends[0] = nums.len();
                 if let Some(s) = &summary {
                     for (k, p) in s.scores.iter().enumerate() {
-                        let _ = write!(nums, "{p}");
+                        p.push_to(nums);
                         ends[k + 1] = nums.len();
                     }
                 } else {
