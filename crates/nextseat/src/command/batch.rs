@@ -109,16 +109,17 @@ fn format_of(path: &Path, given: Option<BatchFormat>, what: &str) -> Result<Batc
     }
 }
 
-/// One input row, as read.
-enum Record {
-    Csv(csv::ByteRecord),
-    Json(Vec<u8>),
+/// Input rows as read, in buffers that travel back to the reader to be refilled.
+enum Rows {
+    Csv(Vec<csv::ByteRecord>),
+    Json(Vec<Vec<u8>>),
 }
 
-/// Rows for one worker.
+/// Rows for one worker: the first `len` entries of `rows` (the rest are spare buffers).
 struct Chunk {
     first_row: u64,
-    records: Vec<Record>,
+    rows: Rows,
+    len: usize,
     /// Input bytes consumed up to the end of this chunk (for the progress bar).
     end_byte: u64,
 }
@@ -205,30 +206,41 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
     let read_result = std::thread::scope(|scope| -> Result<(), CliError> {
         let mut to_workers = Vec::with_capacity(jobs);
         let mut from_workers = Vec::with_capacity(jobs);
+        let mut buffers_back = Vec::with_capacity(jobs);
+        // Emptied row buffers go back to the reader, written output buffers back to
+        // their worker: after the first few chunks, nothing is allocated per row.
+        let (rows_back, spare_rows) = sync_channel::<Rows>(2 * jobs + 2);
         for w in 0..jobs {
             let (tx, rx) = sync_channel::<Chunk>(QUEUE);
             let (done_tx, done_rx) = sync_channel::<Done>(QUEUE);
+            let (bytes_back, spare_bytes) = sync_channel::<Vec<u8>>(QUEUE + 2);
             let kb = Arc::clone(&kb);
             let columns = input.columns();
+            let worker = Worker {
+                chunks: rx,
+                done: done_tx,
+                rows_back: rows_back.clone(),
+                spare_bytes,
+            };
             std::thread::Builder::new()
                 .name(format!("batch-worker-{w}"))
-                .spawn_scoped(scope, move || {
-                    work(&kb, columns.as_deref(), to, rx, done_tx)
-                })
+                .spawn_scoped(scope, move || worker.run(&kb, columns.as_deref(), to))
                 .map_err(|e| CliError::Failed(format!("cannot start a worker thread: {e}")))?;
             to_workers.push(tx);
             from_workers.push(done_rx);
+            buffers_back.push(bytes_back);
         }
+        drop(rows_back);
         let stop = &interrupted;
         let reader = std::thread::Builder::new()
             .name("batch-reader".into())
-            .spawn_scoped(scope, move || input.read_all(to_workers, stop))
+            .spawn_scoped(scope, move || input.read_all(to_workers, spare_rows, stop))
             .map_err(|e| CliError::Failed(format!("cannot start the reader thread: {e}")))?;
         // Results come back in input order: chunk k from worker k mod N. A worker's
         // channel closes when the reader is done with it.
         let mut failure = None;
         'collect: for k in 0.. {
-            let Ok(done) = from_workers[k % jobs].recv() else {
+            let Ok(mut done) = from_workers[k % jobs].recv() else {
                 break 'collect;
             };
             if failure.is_none()
@@ -242,6 +254,9 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
             progress.set_position(done.end_byte);
             let secs = started.elapsed().as_secs_f64().max(1e-3);
             progress.set_message(format!("{rows} rows · {:.0} rows/s", rows as f64 / secs));
+            done.bytes.clear();
+            // A worker that has finished no longer takes buffers back.
+            let _ = buffers_back[k % jobs].try_send(done.bytes);
         }
         let read = reader
             .join()
@@ -366,11 +381,13 @@ impl Source {
         }
     }
 
-    /// Reads every row, sending chunk `k` to worker `k mod N`. Stops early when `stop`
-    /// is set or a worker is gone. Dropping the senders closes the workers' queues.
+    /// Reads every row, sending chunk `k` to worker `k mod N`, refilling the row buffers
+    /// that come back on `spare`. Stops early when `stop` is set or a worker is gone.
+    /// Dropping the senders closes the workers' queues.
     fn read_all(
         &mut self,
         workers: Vec<SyncSender<Chunk>>,
+        spare: Receiver<Rows>,
         stop: &AtomicBool,
     ) -> Result<(), String> {
         let mut next_row = 1u64;
@@ -378,16 +395,20 @@ impl Source {
             if stop.load(Ordering::Relaxed) {
                 return Ok(());
             }
-            let mut records = Vec::with_capacity(CHUNK_ROWS);
-            let end_byte = self.fill(&mut records)?;
-            if records.is_empty() {
+            let mut rows = match spare.try_recv() {
+                Ok(rows) => rows,
+                Err(_) => self.new_rows(),
+            };
+            let (len, end_byte) = self.fill(&mut rows)?;
+            if len == 0 {
                 return Ok(());
             }
             let first_row = next_row;
-            next_row += records.len() as u64;
+            next_row += len as u64;
             let chunk = Chunk {
                 first_row,
-                records,
+                rows,
+                len,
                 end_byte,
             };
             if workers[k % workers.len()].send(chunk).is_err() {
@@ -397,27 +418,43 @@ impl Source {
         Ok(())
     }
 
-    /// Reads up to a chunk of rows; returns the input offset reached.
-    fn fill(&mut self, records: &mut Vec<Record>) -> Result<u64, String> {
+    fn new_rows(&self) -> Rows {
         match self {
-            Source::Csv(reader, _) => {
-                while records.len() < CHUNK_ROWS {
-                    let mut rec = csv::ByteRecord::with_capacity(512, 24);
-                    match reader.read_byte_record(&mut rec) {
-                        Ok(true) => records.push(Record::Csv(rec)),
+            Source::Csv(..) => Rows::Csv(Vec::with_capacity(CHUNK_ROWS)),
+            Source::Jsonl(..) => Rows::Json(Vec::with_capacity(CHUNK_ROWS)),
+        }
+    }
+
+    /// Reads up to a chunk of rows into `rows`, reusing the buffers already there;
+    /// returns how many rows were read and the input offset reached.
+    fn fill(&mut self, rows: &mut Rows) -> Result<(usize, u64), String> {
+        match (self, rows) {
+            (Source::Csv(reader, _), Rows::Csv(records)) => {
+                let mut len = 0;
+                while len < CHUNK_ROWS {
+                    if len == records.len() {
+                        records.push(csv::ByteRecord::new());
+                    }
+                    match reader.read_byte_record(&mut records[len]) {
+                        Ok(true) => len += 1,
                         Ok(false) => break,
                         Err(e) => return Err(e.to_string()),
                     }
                 }
-                Ok(reader.position().byte())
+                Ok((len, reader.position().byte()))
             }
-            Source::Jsonl(reader, offset) => {
-                while records.len() < CHUNK_ROWS {
-                    let mut line = Vec::new();
+            (Source::Jsonl(reader, offset), Rows::Json(lines)) => {
+                let mut len = 0;
+                while len < CHUNK_ROWS {
+                    if len == lines.len() {
+                        lines.push(Vec::new());
+                    }
+                    let line = &mut lines[len];
+                    line.clear();
                     let n = reader
                         .by_ref()
                         .take(MAX_LINE as u64 + 1)
-                        .read_until(b'\n', &mut line)
+                        .read_until(b'\n', line)
                         .map_err(|e| e.to_string())?;
                     if n == 0 {
                         break;
@@ -431,51 +468,76 @@ impl Source {
                             .map_err(|e| e.to_string())?;
                         *offset += skipped as u64;
                     }
-                    if line.iter().all(u8::is_ascii_whitespace) {
-                        continue;
+                    if !line.iter().all(u8::is_ascii_whitespace) {
+                        len += 1;
                     }
-                    records.push(Record::Json(line));
                 }
-                Ok(*offset)
+                Ok((len, *offset))
+            }
+            (source, rows) => {
+                // A buffer of the other kind cannot come back; start a fresh one.
+                *rows = source.new_rows();
+                source.fill(rows)
             }
         }
     }
 }
 
-/// A worker: assesses each chunk it is given, in order.
-fn work(
-    kb: &KnowledgeBase,
-    columns: Option<&Columns>,
-    to: BatchFormat,
+/// A worker's ends of the pipeline.
+struct Worker {
     chunks: Receiver<Chunk>,
     done: SyncSender<Done>,
-) {
-    let mut assessor = Assessor::new(kb);
-    let mut profile = Profile::with_employees(1);
-    for chunk in chunks {
-        let mut out = Output::new(to, chunk.records.len());
-        let mut bad = 0;
-        let rows = chunk.records.len() as u64;
-        for (i, record) in chunk.records.into_iter().enumerate() {
-            let row = chunk.first_row + i as u64;
-            let outcome = evaluate(&mut assessor, &mut profile, kb, columns, record, to);
-            let name = match &outcome {
-                Outcome::Bad(_, name) => name.as_deref(),
-                _ => profile.company.name.as_deref(),
-            };
-            if matches!(outcome, Outcome::Bad(..)) {
-                bad += 1;
+    rows_back: SyncSender<Rows>,
+    spare_bytes: Receiver<Vec<u8>>,
+}
+
+impl Worker {
+    /// Assesses each chunk it is given, in order.
+    fn run(self, kb: &KnowledgeBase, columns: Option<&Columns>, to: BatchFormat) {
+        let mut assessor = Assessor::new(kb);
+        let mut profile = Profile::with_employees(1);
+        // The record being assessed is swapped out of its chunk and back, so that
+        // turning it into a StringRecord (one UTF-8 check) needs no copy.
+        let mut hole = csv::ByteRecord::new();
+        for mut chunk in self.chunks.iter() {
+            let buffer = self.spare_bytes.try_recv().unwrap_or_default();
+            let mut out = Output::new(to, buffer);
+            let mut bad = 0;
+            for i in 0..chunk.len {
+                let row = chunk.first_row + i as u64;
+                let outcome = match (&mut chunk.rows, columns) {
+                    (Rows::Csv(records), Some(cols)) => {
+                        std::mem::swap(&mut records[i], &mut hole);
+                        let (outcome, back) =
+                            csv_row(&mut assessor, &mut profile, kb, cols, hole, to);
+                        hole = back;
+                        std::mem::swap(&mut records[i], &mut hole);
+                        outcome
+                    }
+                    (Rows::Json(lines), _) => {
+                        json_row(&mut assessor, &mut profile, kb, &lines[i], to)
+                    }
+                    (Rows::Csv(_), None) => Outcome::Bad("a CSV row without a header".into(), None),
+                };
+                let name = match &outcome {
+                    Outcome::Bad(_, name) => name.as_deref(),
+                    _ => profile.company.name.as_deref(),
+                };
+                if matches!(outcome, Outcome::Bad(..)) {
+                    bad += 1;
+                }
+                out.push(row, name, &outcome);
             }
-            out.push(row, name, &outcome);
-        }
-        let finished = Done {
-            bytes: out.finish(),
-            rows,
-            bad,
-            end_byte: chunk.end_byte,
-        };
-        if done.send(finished).is_err() {
-            return;
+            let finished = Done {
+                bytes: out.finish(),
+                rows: chunk.len as u64,
+                bad,
+                end_byte: chunk.end_byte,
+            };
+            let _ = self.rows_back.try_send(chunk.rows);
+            if self.done.send(finished).is_err() {
+                return;
+            }
         }
     }
 }
@@ -490,40 +552,57 @@ enum Outcome<'kb> {
     Bad(String, Option<String>),
 }
 
-/// One row: what it came to. `profile` is the worker's reused profile; for a good row
-/// it holds the row afterwards.
-fn evaluate<'kb>(
+fn assess_row<'kb>(
     assessor: &mut Assessor<'kb>,
-    profile: &mut Profile,
-    kb: &KnowledgeBase,
-    columns: Option<&Columns>,
-    record: Record,
+    profile: &Profile,
     to: BatchFormat,
 ) -> Outcome<'kb> {
-    match (record, columns) {
-        (Record::Csv(rec), Some(cols)) => {
-            // One UTF-8 check for the whole record; then every field is text.
-            let text = match csv::StringRecord::from_byte_record(rec) {
-                Ok(text) => text,
-                Err(e) => {
-                    let rec = e.into_byte_record();
-                    return Outcome::Bad(row_error(&cols.not_utf8(&rec)), cols.raw_name(&rec));
-                }
-            };
-            if let Err(d) = cols.fill(profile, &text, kb) {
-                let name = cols.raw_name(text.as_byte_record());
-                return Outcome::Bad(row_error(&d), name);
-            }
-        }
-        (Record::Json(line), _) => match json_profile(kb, &line) {
-            Ok(p) => *profile = p,
-            Err(e) => return Outcome::Bad(e, None),
-        },
-        (Record::Csv(_), None) => return Outcome::Bad("a CSV row without a header".into(), None),
-    }
     match to {
         BatchFormat::Csv => Outcome::Summary(assessor.summary(profile)),
         BatchFormat::Jsonl => Outcome::Full(Box::new(assessor.assess(profile, &[]))),
+    }
+}
+
+/// One CSV row: what it came to, and the record's buffer back. `profile` is the
+/// worker's reused profile; for a good row it holds the row afterwards.
+fn csv_row<'kb>(
+    assessor: &mut Assessor<'kb>,
+    profile: &mut Profile,
+    kb: &KnowledgeBase,
+    cols: &Columns,
+    record: csv::ByteRecord,
+    to: BatchFormat,
+) -> (Outcome<'kb>, csv::ByteRecord) {
+    // One UTF-8 check for the whole record; then every field is text.
+    let text = match csv::StringRecord::from_byte_record(record) {
+        Ok(text) => text,
+        Err(e) => {
+            let record = e.into_byte_record();
+            let bad = Outcome::Bad(row_error(&cols.not_utf8(&record)), cols.raw_name(&record));
+            return (bad, record);
+        }
+    };
+    let outcome = match cols.fill(profile, &text, kb) {
+        Ok(()) => assess_row(assessor, profile, to),
+        Err(d) => Outcome::Bad(row_error(&d), cols.raw_name(text.as_byte_record())),
+    };
+    (outcome, text.into_byte_record())
+}
+
+/// One JSONL row.
+fn json_row<'kb>(
+    assessor: &mut Assessor<'kb>,
+    profile: &mut Profile,
+    kb: &KnowledgeBase,
+    line: &[u8],
+    to: BatchFormat,
+) -> Outcome<'kb> {
+    match json_profile(kb, line) {
+        Ok(p) => {
+            *profile = p;
+            assess_row(assessor, profile, to)
+        }
+        Err(e) => Outcome::Bad(e, None),
     }
 }
 
@@ -556,13 +635,13 @@ struct JsonLine<'a> {
 }
 
 impl Output {
-    fn new(to: BatchFormat, rows: usize) -> Output {
+    /// Output into `buffer` (empty, but perhaps with capacity from an earlier chunk).
+    fn new(to: BatchFormat, buffer: Vec<u8>) -> Output {
         match to {
-            BatchFormat::Csv => Output::Csv(
-                Box::new(csv::Writer::from_writer(Vec::with_capacity(rows * 64))),
-                String::new(),
-            ),
-            BatchFormat::Jsonl => Output::Jsonl(Vec::with_capacity(rows * 2048)),
+            BatchFormat::Csv => {
+                Output::Csv(Box::new(csv::Writer::from_writer(buffer)), String::new())
+            }
+            BatchFormat::Jsonl => Output::Jsonl(buffer),
         }
     }
 
