@@ -2,6 +2,8 @@
 //! sums to the score, monotonicity in signs, and the contract's structural promises.
 #![allow(missing_docs)]
 
+use nextseat_core::batch::{Columns, INPUT_COLUMNS, Summary};
+use nextseat_core::engine::Assessor;
 use nextseat_core::ids::{Budget, Growth, Intensity, Market};
 use nextseat_core::profile::{Company, Leadership, Objectives, Situation};
 use nextseat_core::{Engagement, KnowledgeBase, Profile, RoleId, Verdict, assess};
@@ -29,6 +31,15 @@ const TAGS: &[&str] = &[
     "sales",
     "admin",
     "people",
+];
+
+const NARRATIVES: &[&str] = &[
+    "Orders keep going out late and I spend my week chasing people.",
+    "We don't lack procedures, but nothing is written down. Unlike last year, handoffs are fine.",
+    "I have big ideas and no plan; we want to move into a new market.",
+    "Deadlines are never a problem here.",
+    "Nobody owns the quarterly projects and the leadership team pulls in different directions.",
+    "Scheduling and reporting pile up; nobody follows up with the other teams.",
 ];
 
 fn profile() -> impl Strategy<Value = Profile> {
@@ -86,12 +97,13 @@ fn profile() -> impl Strategy<Value = Profile> {
         subset(signs),
         proptest::sample::subsequence(events, 0..=2),
         pick(Budget::ALL),
+        proptest::option::of(pick(NARRATIVES)),
     )
-        .prop_map(|(signs, events, budget)| Situation {
+        .prop_map(|(signs, events, budget, narrative)| Situation {
             signs,
             events,
             budget,
-            narrative: None,
+            narrative: narrative.map(str::to_string),
         });
     (company, leadership, situation).prop_map(|(company, leadership, situation)| Profile {
         company,
@@ -112,6 +124,46 @@ proptest! {
         let ja = serde_json::to_string(&a).expect("json");
         let jb = serde_json::to_string(&b).expect("json");
         prop_assert_eq!(ja, jb);
+    }
+
+    #[test]
+    fn the_score_only_path_agrees_with_the_full_assessment(ps in proptest::collection::vec(profile(), 1..8)) {
+        // One assessor reused across profiles, as a batch worker uses it.
+        let mut assessor = Assessor::new(kb());
+        for p in &ps {
+            let full = assess(kb(), p);
+            prop_assert_eq!(assessor.summary(p), Summary::of(&full));
+            prop_assert_eq!(&assessor.assess(p, &[]), &full);
+        }
+    }
+
+    #[test]
+    fn a_batch_row_reads_back_as_the_profile_it_was_written_from(p in profile()) {
+        let list = |v: &[String]| v.join(";");
+        let roles: Vec<String> = p.leadership.current_roles.iter().map(|r| r.to_string()).collect();
+        let fields = [
+            p.company.name.clone().unwrap_or_default(),
+            p.company.annual_revenue_usd.map(|r| r.to_string()).unwrap_or_default(),
+            p.company.employees.to_string(),
+            p.company.industry.clone().unwrap_or_default(),
+            p.company.operational_intensity.to_string(),
+            p.company.market.to_string(),
+            p.company.growth.to_string(),
+            list(&roles),
+            p.leadership.ceo_experience_years.map(|y| y.to_string()).unwrap_or_default(),
+            list(&p.leadership.ceo_strengths),
+            list(&p.leadership.ceo_gaps),
+            p.leadership.ceo_plans_to_step_down.to_string(),
+            p.leadership.retain_key_executive.to_string(),
+            list(&p.situation.signs),
+            list(&p.situation.events),
+            p.situation.budget.to_string(),
+            p.situation.narrative.clone().unwrap_or_default(),
+        ];
+        let columns = Columns::from_header(INPUT_COLUMNS).expect("contract header");
+        let record = csv::ByteRecord::from(fields.iter().map(String::as_str).collect::<Vec<_>>());
+        let back = columns.profile(&record, kb()).expect("a written row reads back");
+        prop_assert_eq!(back, p);
     }
 
     #[test]

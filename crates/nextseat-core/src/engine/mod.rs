@@ -200,16 +200,17 @@ impl<'kb> Assessor<'kb> {
         out.factors.clear();
         out.factors
             .extend(kb.factors.iter().map(|f| f.when.holds(facts)));
-        out.seats = RoleId::SEATS.map(|role| {
-            let (raw, score) = score::total(kb, role, &out.signs, &out.events, &out.factors);
-            Seat {
-                role,
+        let totals = score::totals(kb, &out.signs, &out.events, &out.factors);
+        for (k, seat) in out.seats.iter_mut().enumerate() {
+            let (raw, score) = totals[k];
+            *seat = Seat {
+                role: RoleId::SEATS[k],
                 raw,
                 score,
                 verdict: Verdict::NotYet,
                 rule: VerdictRule::Band(0),
-            }
-        });
+            };
+        }
         let seats = &mut out.seats;
         out.layered_after = decide::verdicts(kb, seats, facts);
         let mut order = [0, 1, 2, 3];

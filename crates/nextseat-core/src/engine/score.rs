@@ -30,9 +30,45 @@ impl Line {
     }
 }
 
-/// Calls `f` with every non-zero line of `seat`'s evidence, in the order the explanation
-/// lists them: signs as collected, then declared events, then context factors that hold
-/// (`factors[i]` says whether factor `i`'s condition holds).
+/// Calls `f(k, line)` with every non-zero line of every seat's evidence, where `k` is
+/// the seat's position in [`RoleId::SEATS`]. Each seat's lines come in the order the
+/// explanation lists them: signs as collected, then declared events, then the context
+/// factors that hold (`factors[i]` says whether factor `i`'s condition holds). This is
+/// the one walk over the evidence; scores and explanations both come from it.
+pub fn walk(
+    kb: &KnowledgeBase,
+    signs: &[Found],
+    events: &[usize],
+    factors: &[bool],
+    mut f: impl FnMut(usize, Line),
+) {
+    for (i, found) in signs.iter().enumerate() {
+        for (k, w) in kb.signs[found.sign].weights.seats().into_iter().enumerate() {
+            if w != Points::ZERO {
+                f(k, Line::Sign(i, w));
+            }
+        }
+    }
+    for &e in events {
+        for (k, w) in kb.events[e].weights.seats().into_iter().enumerate() {
+            if w != Points::ZERO {
+                f(k, Line::Event(e, w));
+            }
+        }
+    }
+    for (i, factor) in kb.factors.iter().enumerate() {
+        if !factors[i] {
+            continue;
+        }
+        for (k, w) in factor.weights.seats().into_iter().enumerate() {
+            if w != Points::ZERO {
+                f(k, Line::Factor(i, w));
+            }
+        }
+    }
+}
+
+/// Calls `f` with every non-zero line of `seat`'s evidence, in order (see [`walk`]).
 pub fn lines(
     kb: &KnowledgeBase,
     seat: RoleId,
@@ -41,35 +77,25 @@ pub fn lines(
     factors: &[bool],
     mut f: impl FnMut(Line),
 ) {
-    for (i, found) in signs.iter().enumerate() {
-        let w = kb.signs[found.sign].weights.get(seat);
-        if w != Points::ZERO {
-            f(Line::Sign(i, w));
+    let Some(want) = seat.seat_index() else {
+        return;
+    };
+    walk(kb, signs, events, factors, |k, line| {
+        if k == want {
+            f(line);
         }
-    }
-    for &e in events {
-        let w = kb.events[e].weights.get(seat);
-        if w != Points::ZERO {
-            f(Line::Event(e, w));
-        }
-    }
-    for (i, factor) in kb.factors.iter().enumerate() {
-        let w = factor.weights.get(seat);
-        if w != Points::ZERO && factors[i] {
-            f(Line::Factor(i, w));
-        }
-    }
+    });
 }
 
-/// A seat's raw sum and its score within the KB's bounds.
-pub fn total(
+/// Every seat's raw sum and its score within the KB's bounds, in [`RoleId::SEATS`]
+/// order.
+pub fn totals(
     kb: &KnowledgeBase,
-    seat: RoleId,
     signs: &[Found],
     events: &[usize],
     factors: &[bool],
-) -> (Points, Points) {
-    let mut raw = Points::ZERO;
-    lines(kb, seat, signs, events, factors, |l| raw += l.points());
-    (raw, raw.clamp(kb.scoring.min, kb.scoring.max))
+) -> [(Points, Points); 4] {
+    let mut raw = [Points::ZERO; 4];
+    walk(kb, signs, events, factors, |k, l| raw[k] += l.points());
+    raw.map(|r| (r, r.clamp(kb.scoring.min, kb.scoring.max)))
 }

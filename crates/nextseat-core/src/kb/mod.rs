@@ -294,6 +294,17 @@ pub struct Weights {
 }
 
 impl Weights {
+    /// The weights towards the four seats, in [`RoleId::SEATS`] order.
+    pub fn seats(&self) -> [Points; 4] {
+        let z = |w: Option<Points>| w.unwrap_or(Points::ZERO);
+        [
+            z(self.cso),
+            z(self.coo),
+            z(self.chief_of_staff),
+            z(self.implementer),
+        ]
+    }
+
     /// The weight towards `seat` (zero when absent or for the CEO).
     pub fn get(&self, seat: RoleId) -> Points {
         match seat {
