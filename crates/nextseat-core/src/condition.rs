@@ -71,6 +71,72 @@ pub struct Condition {
     pub roles_open_all: Option<Vec<RoleId>>,
 }
 
+/// A condition compiled to the list of tests it names, with its words lower-cased:
+/// checking it touches only what it tests. The engine compiles each knowledge base's
+/// conditions once ([`crate::KnowledgeBase::conditions`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compiled(Vec<Test>);
+
+impl Compiled {
+    /// Whether every test holds for `f`.
+    pub fn holds(&self, f: &Facts<'_>) -> bool {
+        self.0.iter().all(|t| t.holds(f))
+    }
+}
+
+/// One test of a condition: the fields of [`Condition`] that are present, as a list, so
+/// that checking a condition touches only what it tests.
+#[derive(Clone, Debug, PartialEq)]
+enum Test {
+    SizeBand(Vec<String>),
+    RevenueBand(Vec<String>),
+    Employees(Range),
+    Revenue(Range),
+    RevenueKnown(bool),
+    Intensity(Vec<Intensity>),
+    Market(Vec<Market>),
+    Growth(Vec<Growth>),
+    Budget(Vec<Budget>),
+    CeoExperience(Range),
+    StepDown(bool),
+    Retain(bool),
+    GapsAny(Vec<String>),
+    HasGaps(bool),
+    StrengthsAny(Vec<String>),
+    IndustryAny(Vec<String>),
+    EventsAny(Vec<String>),
+    RolesFilledAny(Vec<RoleId>),
+    RolesOpenAll(Vec<RoleId>),
+}
+
+impl Test {
+    fn holds(&self, f: &Facts<'_>) -> bool {
+        match self {
+            Test::SizeBand(v) => v.iter().any(|b| b == f.size_band),
+            Test::RevenueBand(v) => v.iter().any(|b| b == f.revenue_band),
+            Test::Employees(r) => r.contains(f64::from(f.employees)),
+            Test::Revenue(r) => f.annual_revenue_usd.is_some_and(|v| r.contains(v)),
+            Test::RevenueKnown(k) => *k == f.annual_revenue_usd.is_some(),
+            Test::Intensity(v) => v.contains(&f.operational_intensity),
+            Test::Market(v) => v.contains(&f.market),
+            Test::Growth(v) => v.contains(&f.growth),
+            Test::Budget(v) => v.contains(&f.budget),
+            Test::CeoExperience(r) => f
+                .ceo_experience_years
+                .is_some_and(|y| r.contains(f64::from(y))),
+            Test::StepDown(b) => *b == f.ceo_plans_to_step_down,
+            Test::Retain(b) => *b == f.retain_key_executive,
+            Test::GapsAny(w) => any_tag_contains(f.ceo_gaps, w),
+            Test::HasGaps(b) => *b != f.ceo_gaps.is_empty(),
+            Test::StrengthsAny(w) => any_tag_contains(f.ceo_strengths, w),
+            Test::IndustryAny(w) => w.iter().any(|x| contains(f.industry, x)),
+            Test::EventsAny(v) => v.iter().any(|e| f.events.contains(e)),
+            Test::RolesFilledAny(v) => v.iter().any(|r| f.current_roles.contains(r)),
+            Test::RolesOpenAll(v) => v.iter().all(|r| !f.current_roles.contains(r)),
+        }
+    }
+}
+
 /// The facts of one profile that conditions read, computed once per assessment.
 #[derive(Clone, Debug)]
 pub struct Facts<'a> {
@@ -108,8 +174,7 @@ pub struct Facts<'a> {
     pub current_roles: &'a [RoleId],
 }
 
-/// `words` are lower-cased when the knowledge base is loaded ([`Condition::normalise`]);
-/// `tags` are lower-cased by the engine.
+/// `words` are lower-cased by [`Condition::compile`]; `tags` by the engine.
 fn any_tag_contains(tags: &[String], words: &[String]) -> bool {
     tags.iter().any(|t| words.iter().any(|w| contains(t, w)))
 }
@@ -124,68 +189,45 @@ fn contains(haystack: &str, needle: &str) -> bool {
 }
 
 impl Condition {
-    /// Whether every test in the condition holds for `f`.
+    /// Whether every test in the condition holds for `f`. This compiles the condition
+    /// each time; hot paths keep a [`Compiled`] instead.
     pub fn holds(&self, f: &Facts<'_>) -> bool {
-        fn opt<T>(o: &Option<T>, test: impl FnOnce(&T) -> bool) -> bool {
-            o.as_ref().is_none_or(test)
-        }
-        opt(&self.size_band, |v| v.iter().any(|b| b == f.size_band))
-            && opt(&self.revenue_band, |v| {
-                v.iter().any(|b| b == f.revenue_band)
-            })
-            && opt(&self.employees, |r| r.contains(f64::from(f.employees)))
-            && opt(&self.annual_revenue_usd, |r| {
-                f.annual_revenue_usd.is_some_and(|v| r.contains(v))
-            })
-            && opt(&self.revenue_known, |k| {
-                *k == f.annual_revenue_usd.is_some()
-            })
-            && opt(&self.operational_intensity, |v| {
-                v.contains(&f.operational_intensity)
-            })
-            && opt(&self.market, |v| v.contains(&f.market))
-            && opt(&self.growth, |v| v.contains(&f.growth))
-            && opt(&self.budget, |v| v.contains(&f.budget))
-            && opt(&self.ceo_experience_years, |r| {
-                f.ceo_experience_years
-                    .is_some_and(|y| r.contains(f64::from(y)))
-            })
-            && opt(&self.ceo_plans_to_step_down, |b| {
-                *b == f.ceo_plans_to_step_down
-            })
-            && opt(&self.retain_key_executive, |b| *b == f.retain_key_executive)
-            && opt(&self.ceo_gaps_any, |w| any_tag_contains(f.ceo_gaps, w))
-            && opt(&self.ceo_has_gaps, |b| *b != f.ceo_gaps.is_empty())
-            && opt(&self.ceo_strengths_any, |w| {
-                any_tag_contains(f.ceo_strengths, w)
-            })
-            && opt(&self.industry_any, |w| {
-                w.iter().any(|x| contains(f.industry, x))
-            })
-            && opt(&self.events_any, |v| v.iter().any(|e| f.events.contains(e)))
-            && opt(&self.roles_filled_any, |v| {
-                v.iter().any(|r| f.current_roles.contains(r))
-            })
-            && opt(&self.roles_open_all, |v| {
-                v.iter().all(|r| !f.current_roles.contains(r))
-            })
+        self.compile().holds(f)
     }
 
-    /// Lower-cases the words the case-insensitive tests look for, once, so that testing
-    /// a profile allocates nothing.
-    pub fn normalise(&mut self) {
-        for words in [
-            &mut self.ceo_gaps_any,
-            &mut self.ceo_strengths_any,
-            &mut self.industry_any,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            for w in words.iter_mut() {
-                *w = w.to_lowercase();
-            }
+    /// The tests the condition names, as a list, with the case-insensitive words
+    /// lower-cased.
+    pub fn compile(&self) -> Compiled {
+        fn lower(words: Vec<String>) -> Vec<String> {
+            words.into_iter().map(|w| w.to_lowercase()).collect()
         }
+        let c = self.clone();
+        Compiled(
+            [
+                c.size_band.map(Test::SizeBand),
+                c.revenue_band.map(Test::RevenueBand),
+                c.employees.map(Test::Employees),
+                c.annual_revenue_usd.map(Test::Revenue),
+                c.revenue_known.map(Test::RevenueKnown),
+                c.operational_intensity.map(Test::Intensity),
+                c.market.map(Test::Market),
+                c.growth.map(Test::Growth),
+                c.budget.map(Test::Budget),
+                c.ceo_experience_years.map(Test::CeoExperience),
+                c.ceo_plans_to_step_down.map(Test::StepDown),
+                c.retain_key_executive.map(Test::Retain),
+                c.ceo_gaps_any.map(|w| Test::GapsAny(lower(w))),
+                c.ceo_has_gaps.map(Test::HasGaps),
+                c.ceo_strengths_any.map(|w| Test::StrengthsAny(lower(w))),
+                c.industry_any.map(|w| Test::IndustryAny(lower(w))),
+                c.events_any.map(Test::EventsAny),
+                c.roles_filled_any.map(Test::RolesFilledAny),
+                c.roles_open_all.map(Test::RolesOpenAll),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        )
     }
 
     /// The band and event ids this condition refers to, for validation on load:
@@ -236,14 +278,14 @@ mod tests {
     fn every_test_must_hold() {
         let gaps = vec!["operations".to_string()];
         let f = facts(&gaps, &[]);
-        let mut c = Condition {
+        let c = Condition {
             size_band: Some(vec!["small".into()]),
             ceo_gaps_any: Some(vec!["Operation".into()]),
             industry_any: Some(vec!["logistics".into()]),
             ..Condition::default()
         };
-        c.normalise();
         assert!(c.holds(&f));
+        assert!(c.compile().holds(&f));
         let c2 = Condition {
             growth: Some(vec![Growth::Flat]),
             ..c

@@ -14,15 +14,18 @@ pub fn scored(
     facts: &Facts<'_>,
     mut fired: impl FnMut(usize, &ArchetypeRule),
 ) -> Vec<(usize, Points)> {
+    let compiled = &kb.conditions().archetype_rules;
     let mut ranked: Vec<(usize, Points)> = kb
         .archetypes
         .iter()
         .enumerate()
         .map(|(i, a)| {
             let mut raw = Points::ZERO;
-            for r in a.rules.iter().filter(|r| r.when.holds(facts)) {
-                raw += r.points;
-                fired(i, r);
+            for (r, when) in a.rules.iter().zip(&compiled[i]) {
+                if when.holds(facts) {
+                    raw += r.points;
+                    fired(i, r);
+                }
             }
             (i, raw.clamp(Points::ZERO, Points::whole(100)))
         })

@@ -39,7 +39,7 @@ pub fn verdicts(kb: &KnowledgeBase, seats: &mut [Seat], facts: &Facts<'_>) -> Op
     }
 
     let layering = &kb.layering;
-    if !layering.when_any.iter().any(|c| c.holds(facts)) {
+    if !kb.conditions().layering.iter().any(|c| c.holds(facts)) {
         return None;
     }
     let mut order: Vec<usize> = (0..seats.len())

@@ -199,7 +199,7 @@ impl<'kb> Assessor<'kb> {
         }
         out.factors.clear();
         out.factors
-            .extend(kb.factors.iter().map(|f| f.when.holds(facts)));
+            .extend(kb.conditions().factors.iter().map(|c| c.holds(facts)));
         let totals = score::totals(kb, &out.signs, &out.events, &out.factors);
         for (k, seat) in out.seats.iter_mut().enumerate() {
             let (raw, score) = totals[k];

@@ -193,23 +193,10 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         narrative,
         matcher: std::sync::OnceLock::new(),
         classifier: std::sync::OnceLock::new(),
+        conditions: std::sync::OnceLock::new(),
     };
     let mut diags = super::validate::validate(&kb, src, &root);
     if diags.is_empty() {
-        let mut kb = kb;
-        for c in kb
-            .factors
-            .iter_mut()
-            .map(|f| &mut f.when)
-            .chain(
-                kb.archetypes
-                    .iter_mut()
-                    .flat_map(|a| a.rules.iter_mut().map(|r| &mut r.when)),
-            )
-            .chain(kb.layering.when_any.iter_mut())
-        {
-            c.normalise();
-        }
         Ok(kb)
     } else {
         diags.sort_by_key(|d| d.position);

@@ -67,9 +67,22 @@ pub struct KnowledgeBase {
     pub(crate) matcher: std::sync::OnceLock<std::sync::Arc<crate::text::narrative::Matcher>>,
     /// The compiled responsibility classifier, built on first use.
     pub(crate) classifier: std::sync::OnceLock<std::sync::Arc<crate::ownership::Classifier>>,
+    /// The conditions of factors, archetype rules and layering, compiled on first use.
+    pub(crate) conditions: std::sync::OnceLock<std::sync::Arc<Conditions>>,
     /// Sign and event ids to their positions, built on load (a knowledge base is not
     /// changed after loading).
     pub(crate) index: Index,
+}
+
+/// Every condition of a knowledge base, compiled ([`Condition::compile`]).
+#[derive(Debug)]
+pub struct Conditions {
+    /// By factor index.
+    pub factors: Vec<crate::condition::Compiled>,
+    /// By archetype index, then rule index.
+    pub archetype_rules: Vec<Vec<crate::condition::Compiled>>,
+    /// The layering rule's alternatives.
+    pub layering: Vec<crate::condition::Compiled>,
 }
 
 /// Ids to positions, for lookups on the hot path of an assessment.
@@ -600,6 +613,26 @@ impl KnowledgeBase {
     pub fn classifier(&self) -> &crate::ownership::Classifier {
         self.classifier
             .get_or_init(|| std::sync::Arc::new(crate::ownership::Classifier::new(self)))
+    }
+
+    /// Every condition, compiled (once, on first use).
+    pub fn conditions(&self) -> &Conditions {
+        self.conditions.get_or_init(|| {
+            std::sync::Arc::new(Conditions {
+                factors: self.factors.iter().map(|f| f.when.compile()).collect(),
+                archetype_rules: self
+                    .archetypes
+                    .iter()
+                    .map(|a| a.rules.iter().map(|r| r.when.compile()).collect())
+                    .collect(),
+                layering: self
+                    .layering
+                    .when_any
+                    .iter()
+                    .map(Condition::compile)
+                    .collect(),
+            })
+        })
     }
 
     /// Finds the signs in a founder's narrative.
