@@ -77,17 +77,21 @@ fn bench(c: &mut Criterion) {
         two_sentences.as_str(),
     ]);
     let mut reused = Profile::with_employees(1);
+    if let Err(e) = columns.fill(&mut reused, &record, &kb) {
+        panic!("sample row invalid: {e}");
+    }
+    let row_profile = reused.clone();
     c.bench_function("batch_row_to_profile", |b| {
         b.iter(|| columns.fill(&mut reused, black_box(&record), &kb).is_ok())
     });
     let mut assessor = Assessor::new(&kb);
-    let mut no_narrative = reused.clone();
+    let mut no_narrative = row_profile.clone();
     no_narrative.situation.narrative = None;
     c.bench_function("summary_without_narrative", |b| {
         b.iter(|| assessor.summary(black_box(&no_narrative)).primary)
     });
     c.bench_function("summary_with_two_sentence_narrative", |b| {
-        b.iter(|| assessor.summary(black_box(&reused)).primary)
+        b.iter(|| assessor.summary(black_box(&row_profile)).primary)
     });
     let mut scratch = nextseat_core::text::narrative::Scratch::default();
     c.bench_function("scan_two_sentence_narrative", |b| {

@@ -132,8 +132,10 @@ impl std::fmt::Debug for Matcher {
 pub struct Scratch {
     // FxHash: the keys are a text's own words, and this lookup is the hot path of a
     // batch; SipHash's protection against chosen keys buys nothing for a per-thread
-    // memo that is capped at MEMO_LIMIT entries.
-    memo: rustc_hash::FxHashMap<Box<str>, (u32, u32)>,
+    // memo that is capped at MEMO_LIMIT entries. Words of up to 15 bytes (nearly all)
+    // are keyed by their bytes packed into an integer: no pointer to follow, no memcmp.
+    memo: rustc_hash::FxHashMap<u128, (u32, u32)>,
+    memo_long: rustc_hash::FxHashMap<Box<str>, (u32, u32)>,
     lower: String,
     tokens: Vec<Tok>,
     /// (pattern, position of its first word) for every place a pattern could start.
@@ -151,6 +153,15 @@ struct Tok {
     start: usize,
     end: usize,
     clause: usize,
+}
+
+/// A word of at most 15 bytes as one integer: its bytes, and its length in the top byte.
+fn packed(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    let mut key = [0u8; 16];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    key[15] = u8::try_from(bytes.len()).ok().filter(|&n| n < 16)?;
+    Some(u128::from_le_bytes(key))
 }
 
 /// A sign found by [`Matcher::scan`]: the KB's sign index and the input's byte span.
@@ -459,28 +470,32 @@ impl Matcher {
     fn tokenize(&self, scratch: &mut Scratch, text: &str) {
         let Scratch {
             memo,
+            memo_long,
             lower,
             tokens,
             ..
         } = scratch;
         tokens.clear();
-        if memo.len() >= MEMO_LIMIT {
+        if memo.len() + memo_long.len() >= MEMO_LIMIT {
             memo.clear();
+            memo_long.clear();
         }
+        let ids_of = |w: &str| {
+            (
+                self.word_ids.get(w).copied().unwrap_or(OTHER),
+                self.stem_ids
+                    .get(self.analyzer.stemmer_stem(w).as_ref())
+                    .copied()
+                    .unwrap_or(OTHER),
+            )
+        };
         super::words(text, lower, |w, start, end, clause| {
-            let (word, stem) = match memo.get(w) {
-                Some(&ids) => ids,
-                None => {
-                    let ids = (
-                        self.word_ids.get(w).copied().unwrap_or(OTHER),
-                        self.stem_ids
-                            .get(self.analyzer.stemmer_stem(w).as_ref())
-                            .copied()
-                            .unwrap_or(OTHER),
-                    );
-                    memo.insert(w.into(), ids);
-                    ids
-                }
+            let (word, stem) = match packed(w) {
+                Some(key) => *memo.entry(key).or_insert_with(|| ids_of(w)),
+                None => match memo_long.get(w) {
+                    Some(&ids) => ids,
+                    None => *memo_long.entry(w.into()).or_insert_with(|| ids_of(w)),
+                },
             };
             tokens.push(Tok {
                 word,
@@ -553,4 +568,22 @@ fn match_at(
         at = j;
     }
     Some((start, at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::packed;
+
+    #[test]
+    fn packed_words_are_distinct_and_long_words_are_not_packed() {
+        let words = ["", "a", "a\0", "ab", "ba", "deliveries", "fifteen-bytes!!"];
+        let keys: Vec<_> = words.iter().map(|w| packed(w)).collect();
+        assert!(keys.iter().all(Option::is_some));
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(packed("sixteen-bytes!!!"), None);
+    }
 }
