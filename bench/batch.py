@@ -32,13 +32,14 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
-def build() -> tuple[pathlib.Path, pathlib.Path]:
+def build(profile: str) -> tuple[pathlib.Path, pathlib.Path]:
     target = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     subprocess.run(
-        ["cargo", "build", "--release", "--locked", "--quiet", "-p", "nextseat",
+        ["cargo", "build", "--profile", profile, "--locked", "--quiet", "-p", "nextseat",
          "--bin", "nextseat", "--example", "csv-passthrough"],
         cwd=ROOT, check=True)
-    return target / "release" / "nextseat", target / "release" / "examples" / "csv-passthrough"
+    out = target / ("debug" if profile == "dev" else profile)
+    return out / "nextseat", out / "examples" / "csv-passthrough"
 
 
 def generate(rows: int, path: pathlib.Path) -> None:
@@ -104,15 +105,17 @@ def main() -> int:
     ap.add_argument("--memory-rows", type=int, default=1_000_000)
     ap.add_argument("--work", default=os.environ.get("NEXTSEAT_BENCH_DIR", "/tmp/nextseat-bench"),
                     help="where generated inputs are kept between runs")
+    ap.add_argument("--profile", default="release",
+                    help="cargo profile to build and measure (default release)")
     ap.add_argument("--smoke", action="store_true",
-                    help="tiny inputs and one round, to check that the script runs")
+                    help="tiny inputs, one round, the debug build: checks that the script runs")
     a = ap.parse_args()
     if a.smoke:
-        a.rows, a.rounds, a.memory_rows = 2_000, 1, 4_000
+        a.rows, a.rounds, a.memory_rows, a.profile = 2_000, 1, 4_000, "dev"
     work = pathlib.Path(a.work)
     work.mkdir(parents=True, exist_ok=True)
 
-    nextseat, floor = build()
+    nextseat, floor = build(a.profile)
     base = work / f"batch-{a.rows}.csv"
     big = work / f"batch-{4 * a.rows}.csv"
     mem = work / f"batch-{a.memory_rows}.csv"
@@ -135,7 +138,8 @@ def main() -> int:
 
     py, fl, ns = (median(results[k], "wall") for k in ("python", "floor", "nextseat"))
     big_wall = median(scaled, "wall")
-    print(f"machine: {os.cpu_count()} cores; {a.rounds} interleaved round(s); medians")
+    print(f"machine: {os.cpu_count()} cores; profile {a.profile}; "
+          f"{a.rounds} interleaved round(s); medians")
     print(f"{'command':<34}{'rows':>10}{'wall s':>9}{'cpu s':>9}{'rows/s':>12}{'peak MiB':>10}")
     for name, runs in results.items():
         w = median(runs, "wall")

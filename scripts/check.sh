@@ -29,3 +29,6 @@ cargo run --quiet --locked -p nextseat -- kb eval kb/eval/narrative.toml | tail 
 
 echo "==> nextseat kb test kb/scenarios (the golden scenarios, as a consultancy runs them)"
 cargo run --quiet --locked -p nextseat -- kb test kb/scenarios
+
+echo "==> bench/batch.py --smoke (the batch benchmark runs; figures on a tiny input mean nothing)"
+python3 bench/batch.py --smoke --work "${TMPDIR:-/tmp}/nextseat-bench-smoke" | tail -n 4

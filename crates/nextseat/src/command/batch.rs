@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Batch file formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -239,6 +239,7 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
         // Results come back in input order: chunk k from worker k mod N. A worker's
         // channel closes when the reader is done with it.
         let mut failure = None;
+        let mut last_drawn = started;
         'collect: for k in 0.. {
             let Ok(mut done) = from_workers[k % jobs].recv() else {
                 break 'collect;
@@ -251,9 +252,13 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
             }
             rows += done.rows;
             bad += done.bad;
-            progress.set_position(done.end_byte);
-            let secs = started.elapsed().as_secs_f64().max(1e-3);
-            progress.set_message(format!("{rows} rows · {:.0} rows/s", rows as f64 / secs));
+            // The bar redraws at most ten times a second; so does its text.
+            if !progress.is_hidden() && last_drawn.elapsed() >= Duration::from_millis(100) {
+                last_drawn = Instant::now();
+                progress.set_position(done.end_byte);
+                let secs = started.elapsed().as_secs_f64().max(1e-3);
+                progress.set_message(format!("{rows} rows · {:.0} rows/s", rows as f64 / secs));
+            }
             done.bytes.clear();
             // A worker that has finished no longer takes buffers back.
             let _ = buffers_back[k % jobs].try_send(done.bytes);
