@@ -24,6 +24,16 @@ else
   echo "skipped: install Chromium (apt-get install chromium) and run 'npm ci --prefix tests/browser'"
 fi
 
+echo "==> server benchmark, smoke run (checks bench/server.py runs and the server answers 2xx)"
+if command -v wrk >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1; then
+  python3 bench/server.py --smoke
+elif [ -n "${CI:-}" ]; then
+  echo "CI needs wrk and python3 for the server benchmark's smoke run (see .ci/run)" >&2
+  exit 1
+else
+  echo "skipped: install wrk (apt-get install wrk) to run it"
+fi
+
 echo "==> nextseat kb eval kb/eval/narrative.toml (narrative intake precision and recall)"
 cargo run --quiet --locked -p nextseat -- kb eval kb/eval/narrative.toml | tail -n 1
 

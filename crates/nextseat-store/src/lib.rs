@@ -8,15 +8,17 @@
 //!
 //! The promise behind a successful [`AssessmentStore::save`]: the row is committed to
 //! disk. SQLite runs in WAL mode with `synchronous=FULL` (checked on open, because sqlx
-//! sets neither by default) through one writer connection, with `BEGIN IMMEDIATE` for
-//! the read-then-write of an idempotent save; PostgreSQL uses its default synchronous
-//! commit and a unique index on the idempotency key.
+//! sets neither by default) through one writer task that commits concurrent saves in one
+//! `BEGIN IMMEDIATE` transaction (group commit: one fsync shared by the group, each save
+//! in its own savepoint, every caller answered after the commit); PostgreSQL uses its
+//! default synchronous commit and a unique index on the idempotency key.
 #![forbid(unsafe_code)]
 
 pub mod postgres;
 pub mod sqlite;
 
 use std::future::Future;
+use std::sync::Arc;
 
 /// A stored assessment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +69,13 @@ pub enum StoreError {
     /// A migration error.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The transaction that carried this save, with the others committed alongside it,
+    /// failed: nothing in it was stored. Every save of the group gets the same error.
+    #[error("the transaction failed and nothing in it was stored: {0}")]
+    Transaction(Arc<StoreError>),
+    /// The SQLite writer task has stopped (the store is closing), so nothing was stored.
+    #[error("the database writer has stopped")]
+    WriterStopped,
 }
 
 /// Storage of assessments.
@@ -107,6 +116,15 @@ impl Store {
         } else {
             let scheme = url.split(':').next().unwrap_or_default();
             Err(StoreError::Scheme(format!("{scheme}:")))
+        }
+    }
+
+    /// Closes the store: SQLite waits for its writer to finish the saves already queued
+    /// (see [`sqlite::SqliteStore::close`]); PostgreSQL closes its pool.
+    pub async fn close(self) {
+        match self {
+            Store::Sqlite(s) => s.close().await,
+            Store::Postgres(s) => s.close().await,
         }
     }
 

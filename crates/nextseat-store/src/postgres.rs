@@ -19,6 +19,11 @@ impl PgStore {
         MIGRATOR.run(&pool).await?;
         Ok(PgStore { pool })
     }
+
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
 }
 
 impl AssessmentStore for PgStore {

@@ -90,7 +90,96 @@ async fn suite(store: &Store) {
     assert_eq!(created, 1, "one row for one key");
     assert_eq!(seen.len(), 1, "every retry sees the same id");
 
+    concurrent_saves(store).await;
+    mixed_burst(store).await;
+
     store.ping().await.expect("ping");
+}
+
+/// Many saves at once (on SQLite they share group commits): every one is stored under
+/// its own id and reads back as sent.
+async fn concurrent_saves(store: &Store) {
+    let tag = unique("burst");
+    let mut handles = Vec::new();
+    for i in 0..200 {
+        let s = store.clone();
+        let req = format!(
+            "{{\"company\":{{\"name\":\"{tag} {i}\",\"employees\":{}}}}}",
+            i + 1
+        );
+        let res = format!("{{\"n\":{i}}}");
+        let key = (i % 2 == 0).then(|| format!("{tag}-{i}"));
+        handles.push(tokio::spawn(async move {
+            let saved = s.save(&req, &res, key.as_deref()).await;
+            (req, res, saved)
+        }));
+    }
+    let mut ids = HashSet::new();
+    for h in handles {
+        let (req, res, saved) = h.await.expect("task");
+        let Saved::Created(row) = saved.expect("save") else {
+            panic!("a fresh request creates a row")
+        };
+        assert!(ids.insert(row.id.clone()), "ids are distinct");
+        let got = store.get(&row.id).await.expect("get").expect("stored");
+        assert_eq!(
+            (got.request.as_str(), got.result.as_str()),
+            (req.as_str(), res.as_str())
+        );
+        assert_eq!(got, row);
+    }
+    assert_eq!(ids.len(), 200);
+}
+
+/// Good and bad saves in one burst: only the bad ones (a key reused with a different
+/// request) fail; every good one is stored and readable.
+async fn mixed_burst(store: &Store) {
+    let key = unique("taken");
+    let first = store
+        .save("{\"first\":true}", "{}", Some(&key))
+        .await
+        .expect("save");
+    let mut handles = Vec::new();
+    for i in 0..40 {
+        let s = store.clone();
+        let k = key.clone();
+        handles.push(tokio::spawn(async move {
+            let bad = i % 10 == 3;
+            let saved = if bad {
+                s.save(&format!("{{\"other\":{i}}}"), "{}", Some(&k)).await
+            } else {
+                s.save(&format!("{{\"good\":{i}}}"), "{}", None).await
+            };
+            (bad, saved)
+        }));
+    }
+    let mut failed = 0;
+    for h in handles {
+        match h.await.expect("task") {
+            (true, saved) => {
+                assert!(
+                    matches!(saved, Err(StoreError::IdempotencyConflict)),
+                    "{saved:?}"
+                );
+                failed += 1;
+            }
+            (false, saved) => {
+                let saved = saved.expect("a good save in a bad burst still succeeds");
+                let id = &saved.stored().id;
+                assert!(store.get(id).await.expect("get").is_some(), "{id} stored");
+            }
+        }
+    }
+    assert_eq!(failed, 4);
+    let again = store
+        .save("{\"first\":true}", "{}", Some(&key))
+        .await
+        .expect("replay");
+    assert_eq!(
+        again.stored(),
+        first.stored(),
+        "the key still names the first row"
+    );
 }
 
 #[tokio::test]
@@ -123,6 +212,39 @@ async fn sqlite_is_durable_mode_and_persists_across_reopen() {
     let again = Store::open(&url).await.expect("reopen");
     let got = again.get(&id).await.expect("get").expect("still there");
     assert_eq!(got.result, "{\"x\":1}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_suite_on_a_multi_thread_runtime() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}/nextseat.db", dir.path().display());
+    let store = Store::open(&url).await.expect("open");
+    suite(&store).await;
+}
+
+#[tokio::test]
+async fn closing_waits_for_queued_saves_then_the_file_reopens_with_all_of_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}/nextseat.db", dir.path().display());
+    let store = Store::open(&url).await.expect("open");
+    let mut handles = Vec::new();
+    for i in 0..50 {
+        let s = store.clone();
+        handles.push(tokio::spawn(async move {
+            s.save(&format!("{{\"n\":{i}}}"), "{}", None).await
+        }));
+    }
+    let mut ids = Vec::new();
+    for h in handles {
+        ids.push(h.await.expect("task").expect("save").stored().id.clone());
+    }
+    // Every clone has gone with its task; close returns once the writer has ended.
+    store.close().await;
+    let again = Store::open(&url).await.expect("reopen");
+    for id in &ids {
+        assert!(again.get(id).await.expect("get").is_some(), "{id} kept");
+    }
+    again.close().await;
 }
 
 #[tokio::test]

@@ -47,16 +47,21 @@ fn start_with(db: &str, rate: &str) -> Server {
 }
 
 fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
+    try_http(addr, method, path, body).expect("request answered")
+}
+
+/// One request on a fresh connection; `None` when the connection fails.
+fn try_http(addr: &str, method: &str, path: &str, body: Option<&str>) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(addr).ok()?;
     let body = body.unwrap_or("");
     write!(
         s,
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
-    .expect("send");
+    .ok()?;
     let mut resp = String::new();
-    s.read_to_string(&mut resp).expect("read");
+    s.read_to_string(&mut resp).ok()?;
     let status = resp
         .split_whitespace()
         .nth(1)
@@ -67,7 +72,7 @@ fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, Strin
         .nth(1)
         .unwrap_or_default()
         .to_string();
-    (status, body)
+    Some((status, body))
 }
 
 #[test]
@@ -89,6 +94,70 @@ fn acknowledged_assessments_survive_sigkill() {
     }
     server.child.kill().expect("SIGKILL");
     server.child.wait().expect("reaped");
+
+    let mut again = start(&db);
+    for (id, name) in &ids {
+        let (status, body) = http(
+            &again.addr,
+            "GET",
+            &format!("/api/v1/assessments/{id}"),
+            None,
+        );
+        assert_eq!(status, 200, "{id} lost after SIGKILL: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(v["profile"]["company"]["name"], name.as_str());
+    }
+    again.child.kill().expect("stop");
+    again.child.wait().expect("reaped");
+}
+
+#[test]
+fn acknowledged_assessments_survive_sigkill_in_the_middle_of_concurrent_saves() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}/load.db", dir.path().display());
+    let mut server = start(&db);
+    // Eight clients save as fast as they can, so saves share group commits; each sends
+    // home the (id, name) of every 201 it has read in full.
+    let (acks, acked) = std::sync::mpsc::channel::<(String, String)>();
+    let mut clients = Vec::new();
+    for c in 0..8 {
+        let addr = server.addr.clone();
+        let acks = acks.clone();
+        clients.push(std::thread::spawn(move || {
+            for i in 0.. {
+                let name = format!("Client {c} save {i}");
+                let profile = format!(
+                    "{{\"company\":{{\"name\":\"{name}\",\"employees\":{}}}}}",
+                    i + 1
+                );
+                // Once the server is gone the connection fails: that client is done.
+                let Some((201, body)) =
+                    try_http(&addr, "POST", "/api/v1/assessments", Some(&profile))
+                else {
+                    return;
+                };
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(&body) else {
+                    return;
+                };
+                let id = v["id"].as_str().expect("id").to_string();
+                if acks.send((id, name)).is_err() {
+                    return;
+                }
+            }
+        }));
+    }
+    drop(acks);
+    let mut ids = Vec::new();
+    while ids.len() < 300 {
+        ids.push(acked.recv().expect("the clients keep getting 201s"));
+    }
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().expect("reaped");
+    for c in clients {
+        c.join().expect("client");
+    }
+    // Every 201 read before the kill counts, not only the first 300.
+    ids.extend(acked.try_iter());
 
     let mut again = start(&db);
     for (id, name) in &ids {
