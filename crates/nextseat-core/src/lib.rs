@@ -39,4 +39,4 @@ pub use engine::assess;
 pub use ids::{Engagement, RoleId, Verdict};
 pub use kb::KnowledgeBase;
 pub use points::Points;
-pub use profile::{Format, Profile};
+pub use profile::{Format, Profile, ProfileField};

@@ -135,6 +135,112 @@ pub struct Profile {
     pub objectives: Objectives,
 }
 
+/// Every key of the profile, named `table.key` as in the contract, in the contract's order.
+///
+/// The interview asks for the fields in this order, and the knowledge base's
+/// `[[interview]]` entries name them by [`ProfileField::key`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProfileField {
+    /// `company.name`.
+    CompanyName,
+    /// `company.annual_revenue_usd`.
+    AnnualRevenueUsd,
+    /// `company.employees`.
+    Employees,
+    /// `company.industry`.
+    Industry,
+    /// `company.operational_intensity`.
+    OperationalIntensity,
+    /// `company.market`.
+    Market,
+    /// `company.growth`.
+    Growth,
+    /// `leadership.current_roles`.
+    CurrentRoles,
+    /// `leadership.ceo_experience_years`.
+    CeoExperienceYears,
+    /// `leadership.ceo_strengths`.
+    CeoStrengths,
+    /// `leadership.ceo_gaps`.
+    CeoGaps,
+    /// `leadership.ceo_plans_to_step_down`.
+    CeoPlansToStepDown,
+    /// `leadership.retain_key_executive`.
+    RetainKeyExecutive,
+    /// `situation.signs`.
+    Signs,
+    /// `situation.events`.
+    Events,
+    /// `situation.budget`.
+    Budget,
+    /// `situation.narrative`.
+    Narrative,
+    /// `objectives.short_term`.
+    ShortTerm,
+    /// `objectives.long_term`.
+    LongTerm,
+}
+
+impl ProfileField {
+    /// Every field, in the contract's order.
+    pub const ALL: [ProfileField; 19] = [
+        ProfileField::CompanyName,
+        ProfileField::AnnualRevenueUsd,
+        ProfileField::Employees,
+        ProfileField::Industry,
+        ProfileField::OperationalIntensity,
+        ProfileField::Market,
+        ProfileField::Growth,
+        ProfileField::CurrentRoles,
+        ProfileField::CeoExperienceYears,
+        ProfileField::CeoStrengths,
+        ProfileField::CeoGaps,
+        ProfileField::CeoPlansToStepDown,
+        ProfileField::RetainKeyExecutive,
+        ProfileField::Signs,
+        ProfileField::Events,
+        ProfileField::Budget,
+        ProfileField::Narrative,
+        ProfileField::ShortTerm,
+        ProfileField::LongTerm,
+    ];
+
+    /// The key as the contract writes it: `company.employees`.
+    pub const fn key(self) -> &'static str {
+        match self {
+            ProfileField::CompanyName => "company.name",
+            ProfileField::AnnualRevenueUsd => "company.annual_revenue_usd",
+            ProfileField::Employees => "company.employees",
+            ProfileField::Industry => "company.industry",
+            ProfileField::OperationalIntensity => "company.operational_intensity",
+            ProfileField::Market => "company.market",
+            ProfileField::Growth => "company.growth",
+            ProfileField::CurrentRoles => "leadership.current_roles",
+            ProfileField::CeoExperienceYears => "leadership.ceo_experience_years",
+            ProfileField::CeoStrengths => "leadership.ceo_strengths",
+            ProfileField::CeoGaps => "leadership.ceo_gaps",
+            ProfileField::CeoPlansToStepDown => "leadership.ceo_plans_to_step_down",
+            ProfileField::RetainKeyExecutive => "leadership.retain_key_executive",
+            ProfileField::Signs => "situation.signs",
+            ProfileField::Events => "situation.events",
+            ProfileField::Budget => "situation.budget",
+            ProfileField::Narrative => "situation.narrative",
+            ProfileField::ShortTerm => "objectives.short_term",
+            ProfileField::LongTerm => "objectives.long_term",
+        }
+    }
+
+    /// The field with this key (exact match).
+    pub fn parse(key: &str) -> Option<ProfileField> {
+        ProfileField::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// Every key, for "closest valid key" suggestions.
+    pub fn keys() -> impl Iterator<Item = &'static str> {
+        ProfileField::ALL.into_iter().map(ProfileField::key)
+    }
+}
+
 /// Longest accepted free text (name, industry, a tag, an objective, a narrative).
 pub const MAX_TEXT: usize = 20_000;
 
@@ -267,6 +373,15 @@ impl Profile {
         out
     }
 
+    /// The profile as a TOML document in the contract's format, which [`Profile::parse`]
+    /// reads back to an equal profile. Absent optional values are left out.
+    ///
+    /// # Errors
+    /// Only if the TOML serialiser rejects a value, which the profile's types rule out.
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string(self)
+    }
+
     /// Headcount as validated (at least 1).
     pub fn employees(&self) -> u32 {
         u32::try_from(self.company.employees.max(1)).unwrap_or(u32::MAX)
@@ -324,6 +439,37 @@ mod tests {
         let e = Profile::parse(src, Format::Json, &kb()).expect_err("invalid");
         assert!(e.0[0].message.contains("colour"), "{:?}", e.0[0]);
         assert!(e.0[0].position.is_some());
+    }
+
+    #[test]
+    fn toml_round_trip_gives_the_same_profile() {
+        let mut p = Profile::with_employees(35);
+        p.company.name = Some("Acme \"Logistics\"".into());
+        p.company.annual_revenue_usd = Some(2_500_000.0);
+        p.company.growth = Growth::Rapid;
+        p.leadership.current_roles = vec![RoleId::Ceo, RoleId::Cso];
+        p.leadership.ceo_experience_years = Some(2);
+        p.leadership.ceo_gaps = vec!["operations".into()];
+        p.leadership.retain_key_executive = true;
+        p.situation.signs = vec!["coo.firefighting".into()];
+        p.situation.events = vec!["merger".into()];
+        p.situation.budget = Budget::Lean;
+        p.situation.narrative = Some("Orders go out late.\nEvery week.".into());
+        p.objectives.long_term = vec!["Open a second depot".into()];
+        let text = p.to_toml().expect("serialises");
+        let back = Profile::parse(&text, Format::Toml, &kb()).expect("reads back");
+        assert_eq!(back, p, "{text}");
+        let minimal = Profile::with_employees(3).to_toml().expect("serialises");
+        assert!(!minimal.contains("annual_revenue_usd"), "{minimal}");
+    }
+
+    #[test]
+    fn profile_fields_have_unique_keys_that_parse_back() {
+        let keys: std::collections::HashSet<&str> = ProfileField::keys().collect();
+        assert_eq!(keys.len(), ProfileField::ALL.len());
+        for f in ProfileField::ALL {
+            assert_eq!(ProfileField::parse(f.key()), Some(f));
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 #[cfg(feature = "web")]
 use crate::command::serve;
-use crate::command::{assess, batch, compare, diagnose, fit, kb, ownership, roles};
+use crate::command::{assess, batch, compare, diagnose, fit, interview, kb, ownership, roles};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -18,6 +18,7 @@ behind them.";
 const AFTER: &str = "Examples:
   nextseat assess examples/acme-logistics.toml
   nextseat assess examples/acme-logistics.toml --format html -o report.html
+  nextseat interview --save acme.toml
   nextseat compare coo chief_of_staff
   nextseat kb export > my-method.toml && nextseat kb check my-method.toml
 
@@ -53,6 +54,8 @@ pub enum Command {
     Ownership(ownership::Args),
     /// Assess many profiles from a CSV or JSONL file: one result row each, in order.
     Batch(batch::Args),
+    /// Answer a guided questionnaire in the terminal; get the report, and save the profile if asked.
+    Interview(interview::Args),
     /// Inspect, validate and test knowledge bases.
     #[command(subcommand)]
     Kb(kb::Command),

@@ -47,6 +47,12 @@ pub enum CliError {
     /// Golden scenarios failed.
     #[error("{0}")]
     Failed(String),
+    /// The user stopped the interview (Esc or Ctrl-C).
+    #[error("the interview was stopped; nothing was written")]
+    Cancelled,
+    /// The terminal failed during the interview.
+    #[error("the terminal failed during the interview: {0}")]
+    Terminal(String),
 }
 
 fn render(origin: &str, diags: &Diagnostics) -> String {
@@ -66,7 +72,10 @@ impl CliError {
             | CliError::Input { .. }
             | CliError::Usage(_)
             | CliError::BadRows { .. } => 2,
-            CliError::Write { .. } | CliError::Failed(_) => 1,
+            CliError::Write { .. }
+            | CliError::Failed(_)
+            | CliError::Cancelled
+            | CliError::Terminal(_) => 1,
         }
     }
 }

@@ -30,6 +30,7 @@ const SECTIONS: &[&str] = &[
     "ownership",
     "responsibility_areas",
     "narrative",
+    "interview",
 ];
 
 struct Loader<'s, 'i> {
@@ -66,11 +67,19 @@ impl<'s, 'i> Loader<'s, 'i> {
     }
 
     fn list<T: DeserializeOwned>(&mut self, key: &str) -> Vec<T> {
-        let Some(v) = self.root.get_ref().get(key) else {
+        if self.root.get_ref().get(key).is_none() {
             self.diags.push(
                 Diagnostic::new(key, format!("missing section [[{key}]]"))
                     .at_span(self.src, Some(0..0)),
             );
+            return Vec::new();
+        }
+        self.optional_list(key)
+    }
+
+    /// A list section that may be absent (then empty).
+    fn optional_list<T: DeserializeOwned>(&mut self, key: &str) -> Vec<T> {
+        let Some(v) = self.root.get_ref().get(key) else {
             return Vec::new();
         };
         let Some(items) = v.get_ref().as_array() else {
@@ -143,6 +152,8 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
     let ownership = l.table::<OwnershipRules>("ownership");
     let responsibility_areas = l.list::<ResponsibilityArea>("responsibility_areas");
     let narrative = l.table::<NarrativeRules>("narrative");
+    // Optional: without it the interview asks each field by its key.
+    let interview = l.optional_list::<Question>("interview");
 
     let (
         Some(meta),
@@ -191,6 +202,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         ownership,
         responsibility_areas,
         narrative,
+        interview,
         matcher: std::sync::OnceLock::new(),
         classifier: std::sync::OnceLock::new(),
         conditions: std::sync::OnceLock::new(),

@@ -63,6 +63,9 @@ pub struct KnowledgeBase {
     pub responsibility_areas: Vec<ResponsibilityArea>,
     /// How narratives are read.
     pub narrative: NarrativeRules,
+    /// The interview's wording, one entry per profile field it covers (optional: a
+    /// field without an entry is asked by its key, with no help).
+    pub interview: Vec<Question>,
     /// The compiled narrative matcher, built on first use.
     pub(crate) matcher: std::sync::OnceLock<std::sync::Arc<crate::text::narrative::Matcher>>,
     /// The compiled responsibility classifier, built on first use.
@@ -127,6 +130,33 @@ pub struct NarrativeRules {
     pub why: String,
     /// Source id.
     pub source: String,
+}
+
+/// How the terminal interview asks for one profile field: our words (or a
+/// consultancy's), so the questions can be reworded without touching code.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// The profile key it asks for, as `table.key` (`company.employees`); see
+    /// [`crate::ProfileField`].
+    pub field: String,
+    /// The question. For `situation.signs`, asked once per seat, it must contain
+    /// `{seat}`, which becomes the seat's name.
+    pub prompt: String,
+    /// Plain-words help shown under the question.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// Source id.
+    pub source: String,
+}
+
+/// The words the interview uses for one field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wording<'a> {
+    /// The question.
+    pub prompt: &'a str,
+    /// Help under the question, if any.
+    pub help: Option<&'a str>,
 }
 
 /// Ownership-audit rules.
@@ -640,6 +670,22 @@ impl KnowledgeBase {
         self.matcher().diagnose(self, text)
     }
 
+    /// How the interview asks for `field`: this knowledge base's `[[interview]]` entry,
+    /// or, when it has none, the field's key as the question and no help.
+    pub fn wording(&self, field: crate::ProfileField) -> Wording<'_> {
+        let key = field.key();
+        match self.interview.iter().find(|q| q.field == key) {
+            Some(q) => Wording {
+                prompt: &q.prompt,
+                help: q.help.as_deref().filter(|h| !h.trim().is_empty()),
+            },
+            None => Wording {
+                prompt: key,
+                help: None,
+            },
+        }
+    }
+
     /// The sign with this id.
     pub fn sign(&self, id: &str) -> Option<&Sign> {
         self.sign_index(id).and_then(|i| self.signs.get(i))
@@ -706,5 +752,105 @@ mod tests {
             let lines: Vec<String> = e.0.iter().map(|d| d.render("default.toml")).collect();
             panic!("default KB invalid:\n{}", lines.join("\n"));
         }
+    }
+
+    #[test]
+    fn default_kb_words_every_interview_question() {
+        let kb = KnowledgeBase::default_kb();
+        for f in crate::ProfileField::ALL {
+            let w = kb.wording(f);
+            assert_ne!(w.prompt, f.key(), "no [[interview]] entry for {}", f.key());
+            assert!(w.help.is_some(), "no help for {}", f.key());
+        }
+    }
+
+    fn without_interview() -> &'static str {
+        let cut = DEFAULT_KB
+            .find("\n[[interview]]")
+            .expect("the default has [[interview]]");
+        &DEFAULT_KB[..cut]
+    }
+
+    #[test]
+    fn a_knowledge_base_without_interview_entries_is_valid() {
+        let kb = KnowledgeBase::parse(without_interview()).expect("valid without [[interview]]");
+        assert!(kb.interview.is_empty());
+        let w = kb.wording(crate::ProfileField::Signs);
+        assert_eq!(w.prompt, "situation.signs");
+    }
+
+    #[test]
+    fn bad_interview_entries_are_each_reported_where_they_are() {
+        let src = format!(
+            "{}{}",
+            without_interview(),
+            r#"
+[[interview]]
+field = "company.employes"
+prompt = "How many?"
+source = "nextseat"
+
+[[interview]]
+field = "company.name"
+prompt = "Name?"
+source = "nextseat"
+
+[[interview]]
+field = "company.name"
+prompt = "Name again?"
+source = "nextseat"
+
+[[interview]]
+field = "situation.signs"
+prompt = "Which signs?"
+source = "nextseet"
+
+[[interview]]
+field = "company.market"
+prompt = "  "
+help = "For the {seat}"
+source = "nextseat"
+"#
+        );
+        let e = KnowledgeBase::parse(&src).expect_err("invalid");
+        let has = |key: &str, needle: &str| {
+            e.0.iter()
+                .any(|d| d.key == key && d.message.contains(needle) && d.position.is_some())
+        };
+        let dump = format!("{e:#?}");
+        assert!(has("interview[0].field", "unknown profile field"), "{dump}");
+        assert_eq!(
+            e.0.iter()
+                .find(|d| d.key == "interview[0].field")
+                .and_then(|d| d.suggestion.as_deref()),
+            Some("company.employees")
+        );
+        assert!(has("interview[2].field", "a second entry"), "{dump}");
+        assert!(has("interview[3].prompt", "{seat}"), "{dump}");
+        assert!(has("interview[3].source", "unknown source"), "{dump}");
+        assert!(has("interview[4].prompt", "must not be empty"), "{dump}");
+        assert!(has("interview[4].help", "{seat}"), "{dump}");
+        assert_eq!(e.0.len(), 6, "{dump}");
+
+        let typo = format!(
+            "{}\n[[interview]]\nfield = \"company.growth\"\npromt = \"Growth?\"\nsource = \"nextseat\"\n",
+            without_interview()
+        );
+        let e = KnowledgeBase::parse(&typo).expect_err("invalid");
+        assert!(
+            e.0.iter().any(|d| d.key == "interview[0]"
+                && d.message.contains("promt")
+                && d.position.is_some()),
+            "{e:#?}"
+        );
+    }
+
+    #[test]
+    fn a_field_without_an_interview_entry_is_asked_by_its_key() {
+        let mut kb = KnowledgeBase::default_kb();
+        kb.interview.clear();
+        let w = kb.wording(crate::ProfileField::Employees);
+        assert_eq!(w.prompt, "company.employees");
+        assert_eq!(w.help, None);
     }
 }

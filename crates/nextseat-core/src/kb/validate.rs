@@ -600,5 +600,44 @@ pub(super) fn validate(
             }
         }
     }
+
+    // Interview wording.
+    let mut asked: Vec<&str> = Vec::new();
+    for (i, q) in kb.interview.iter().enumerate() {
+        let key = format!("interview[{i}]");
+        cite(&mut v, format!("{key}.source"), &q.source);
+        match crate::ProfileField::parse(&q.field) {
+            None => {
+                let keys: Vec<&str> = crate::ProfileField::keys().collect();
+                v.unknown(&format!("{key}.field"), "profile field", &q.field, &keys);
+            }
+            Some(_) if asked.contains(&q.field.as_str()) => {
+                v.at(
+                    &format!("{key}.field"),
+                    format!("a second entry for \"{}\"", q.field),
+                );
+            }
+            Some(field) => {
+                asked.push(&q.field);
+                let per_seat = field == crate::ProfileField::Signs;
+                if q.prompt.trim().is_empty() {
+                    v.at(&format!("{key}.prompt"), "the question must not be empty");
+                } else if per_seat && !q.prompt.contains("{seat}") {
+                    v.at(
+                        &format!("{key}.prompt"),
+                        "the signs are asked once per seat: the question must contain {seat}, which becomes the seat's name",
+                    );
+                }
+                for (k, text) in [("prompt", Some(&q.prompt)), ("help", q.help.as_ref())] {
+                    if !per_seat && text.is_some_and(|t| t.contains("{seat}")) {
+                        v.at(
+                            &format!("{key}.{k}"),
+                            "{seat} only has a meaning in the situation.signs question",
+                        );
+                    }
+                }
+            }
+        }
+    }
     v.diags
 }

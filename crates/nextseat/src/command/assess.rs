@@ -3,8 +3,9 @@
 use crate::error::CliError;
 use crate::io::{Output, load_kb, profile_format, read_text};
 use clap::ValueEnum;
-use nextseat_core::Profile;
+use nextseat_core::assessment::SignHit;
 use nextseat_core::engine::assess_with;
+use nextseat_core::{KnowledgeBase, Profile};
 use nextseat_report::{html, json, markdown, text};
 use std::path::{Path, PathBuf};
 
@@ -64,13 +65,30 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
         Some(path) => super::ownership::load(path, &kb)?.sign_hits(),
         None => Vec::new(),
     };
-    let result = assess_with(&kb, &profile, &extra);
-    let out = Output::from_arg(args.output);
-    let rendered = match args.format {
-        ReportFormat::Text => text::render(&result, &kb, out.color()),
+    report(
+        &kb,
+        &profile,
+        &extra,
+        args.format,
+        &Output::from_arg(args.output),
+    )
+}
+
+/// Assesses a validated profile and writes the report in `format` to `out`: the one
+/// rendering path for `assess` and `interview`.
+pub fn report(
+    kb: &KnowledgeBase,
+    profile: &Profile,
+    extra: &[SignHit],
+    format: ReportFormat,
+    out: &Output,
+) -> Result<(), CliError> {
+    let result = assess_with(kb, profile, extra);
+    let rendered = match format {
+        ReportFormat::Text => text::render(&result, kb, out.color()),
         ReportFormat::Json => json::to_json(&result),
-        ReportFormat::Markdown => markdown::render(&result, &kb),
-        ReportFormat::Html => html::render(&result, &kb),
+        ReportFormat::Markdown => markdown::render(&result, kb),
+        ReportFormat::Html => html::render(&result, kb),
     };
     out.write(&rendered)
 }

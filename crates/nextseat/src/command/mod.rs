@@ -5,6 +5,7 @@ pub mod batch;
 pub mod compare;
 pub mod diagnose;
 pub mod fit;
+pub mod interview;
 pub mod kb;
 pub mod ownership;
 pub mod roles;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Diagnose(a) => diagnose::run(a, kb_path),
         Command::Ownership(a) => ownership::run(a, kb_path),
         Command::Batch(a) => batch::run(a, kb_path),
+        Command::Interview(a) => interview::run(a, kb_path),
         Command::Kb(c) => kb::run(c, kb_path),
         #[cfg(feature = "web")]
         Command::Serve(a) => serve::run(a, kb_path),
