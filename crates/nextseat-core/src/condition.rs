@@ -84,6 +84,77 @@ impl Compiled {
     }
 }
 
+/// The words of a case-insensitive test, lower-cased, and their bits in a [`Needles`]
+/// table once the condition is indexed.
+#[derive(Clone, Debug, PartialEq)]
+struct Words {
+    list: Vec<String>,
+    mask: Option<u128>,
+}
+
+/// Every word the case-insensitive tests of a set of conditions look for, numbered (at
+/// most 128), so that a profile's text is checked against all of them once, and the
+/// result can be remembered per text, instead of once per test.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Needles(Vec<String>);
+
+impl Needles {
+    /// Numbers the words of every case-insensitive test in `conditions` and records
+    /// each test's bits. With more than 128 distinct words nothing is numbered and the
+    /// tests keep comparing words.
+    pub fn index<'c>(conditions: impl IntoIterator<Item = &'c mut Compiled>) -> Needles {
+        let mut tests: Vec<&mut Words> = conditions
+            .into_iter()
+            .flat_map(|c| c.0.iter_mut())
+            .filter_map(|t| match t {
+                Test::GapsAny(w) | Test::StrengthsAny(w) | Test::IndustryAny(w) => Some(w),
+                _ => None,
+            })
+            .collect();
+        let mut words: Vec<String> = Vec::new();
+        for t in &tests {
+            for w in &t.list {
+                if !words.contains(w) {
+                    words.push(w.clone());
+                }
+            }
+        }
+        if words.len() > 128 {
+            return Needles::default();
+        }
+        for t in &mut tests {
+            let bits = t
+                .list
+                .iter()
+                .filter_map(|w| words.iter().position(|x| x == w))
+                .fold(0u128, |m, i| m | 1 << i);
+            t.mask = Some(bits);
+        }
+        Needles(words)
+    }
+
+    /// Bit `i` is set when `text` (lower case) contains word `i`.
+    pub fn hits(&self, text: &str) -> u128 {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| contains(text, w))
+            .fold(0, |m, (i, _)| m | 1 << i)
+    }
+}
+
+/// Which [`Needles`] a profile's texts contain: what the indexed case-insensitive tests
+/// read instead of the texts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WordHits {
+    /// Words found in any CEO gap tag.
+    pub gaps: u128,
+    /// Words found in any CEO strength tag.
+    pub strengths: u128,
+    /// Words found in the industry.
+    pub industry: u128,
+}
+
 /// One test of a condition: the fields of [`Condition`] that are present, as a list, so
 /// that checking a condition touches only what it tests.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,10 +171,10 @@ enum Test {
     CeoExperience(Range),
     StepDown(bool),
     Retain(bool),
-    GapsAny(Vec<String>),
+    GapsAny(Words),
     HasGaps(bool),
-    StrengthsAny(Vec<String>),
-    IndustryAny(Vec<String>),
+    StrengthsAny(Words),
+    IndustryAny(Words),
     EventsAny(Vec<String>),
     RolesFilledAny(Vec<RoleId>),
     RolesOpenAll(Vec<RoleId>),
@@ -126,10 +197,19 @@ impl Test {
                 .is_some_and(|y| r.contains(f64::from(y))),
             Test::StepDown(b) => *b == f.ceo_plans_to_step_down,
             Test::Retain(b) => *b == f.retain_key_executive,
-            Test::GapsAny(w) => any_tag_contains(f.ceo_gaps, w),
+            Test::GapsAny(w) => match (w.mask, &f.words) {
+                (Some(m), Some(h)) => h.gaps & m != 0,
+                _ => any_tag_contains(f.ceo_gaps, &w.list),
+            },
             Test::HasGaps(b) => *b != f.ceo_gaps.is_empty(),
-            Test::StrengthsAny(w) => any_tag_contains(f.ceo_strengths, w),
-            Test::IndustryAny(w) => w.iter().any(|x| contains(f.industry, x)),
+            Test::StrengthsAny(w) => match (w.mask, &f.words) {
+                (Some(m), Some(h)) => h.strengths & m != 0,
+                _ => any_tag_contains(f.ceo_strengths, &w.list),
+            },
+            Test::IndustryAny(w) => match (w.mask, &f.words) {
+                (Some(m), Some(h)) => h.industry & m != 0,
+                _ => w.list.iter().any(|x| contains(f.industry, x)),
+            },
             Test::EventsAny(v) => v.iter().any(|e| f.events.contains(e)),
             Test::RolesFilledAny(v) => v.iter().any(|r| f.current_roles.contains(r)),
             Test::RolesOpenAll(v) => v.iter().all(|r| !f.current_roles.contains(r)),
@@ -172,6 +252,9 @@ pub struct Facts<'a> {
     pub events: &'a [String],
     /// Roles on the team.
     pub current_roles: &'a [RoleId],
+    /// The texts' hits on the knowledge base's [`Needles`], when the engine has worked
+    /// them out; indexed tests read these, the others the texts.
+    pub words: Option<WordHits>,
 }
 
 /// `words` are lower-cased by [`Condition::compile`]; `tags` by the engine.
@@ -198,8 +281,11 @@ impl Condition {
     /// The tests the condition names, as a list, with the case-insensitive words
     /// lower-cased.
     pub fn compile(&self) -> Compiled {
-        fn lower(words: Vec<String>) -> Vec<String> {
-            words.into_iter().map(|w| w.to_lowercase()).collect()
+        fn lower(words: Vec<String>) -> Words {
+            Words {
+                list: words.into_iter().map(|w| w.to_lowercase()).collect(),
+                mask: None,
+            }
         }
         let c = self.clone();
         Compiled(
@@ -266,6 +352,7 @@ mod tests {
             industry: "regional logistics",
             events,
             current_roles: &[RoleId::Ceo],
+            words: None,
         }
     }
 
@@ -291,6 +378,48 @@ mod tests {
             ..c
         };
         assert!(!c2.holds(&f));
+    }
+
+    #[test]
+    fn indexed_word_tests_agree_with_comparing_words() {
+        let c = Condition {
+            ceo_gaps_any: Some(vec!["Operation".into(), "ops".into()]),
+            industry_any: Some(vec!["logistics".into()]),
+            ..Condition::default()
+        };
+        let other = Condition {
+            ceo_strengths_any: Some(vec!["strateg".into(), "ops".into()]),
+            ..Condition::default()
+        };
+        let mut compiled = [c.compile(), other.compile()];
+        let needles = Needles::index(compiled.iter_mut());
+        assert_eq!(needles.0, ["operation", "ops", "logistics", "strateg"]);
+        for gaps in [
+            vec![],
+            vec!["operations".to_string()],
+            vec!["devops".to_string()],
+            vec!["sales".to_string()],
+        ] {
+            for strengths in [vec![], vec!["strategy".to_string()]] {
+                for industry in ["regional logistics", "software"] {
+                    let mut f = facts(&gaps, &[]);
+                    f.ceo_strengths = &strengths;
+                    f.industry = industry;
+                    let plain = [c.holds(&f), other.holds(&f)];
+                    let mut hits = WordHits::default();
+                    for t in &gaps {
+                        hits.gaps |= needles.hits(t);
+                    }
+                    for t in &strengths {
+                        hits.strengths |= needles.hits(t);
+                    }
+                    hits.industry = needles.hits(industry);
+                    f.words = Some(hits);
+                    let indexed = [compiled[0].holds(&f), compiled[1].holds(&f)];
+                    assert_eq!(plain, indexed, "{gaps:?} {strengths:?} {industry}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub mod signs;
 
 use crate::assessment::{Assessment, SignHit};
 use crate::batch::Summary;
-use crate::condition::Facts;
+use crate::condition::{Facts, WordHits};
 use crate::ids::{Origin, RoleId, Verdict};
 use crate::kb::KnowledgeBase;
 use crate::points::Points;
@@ -111,6 +111,8 @@ pub struct Assessor<'kb> {
     seen: Vec<bool>,
     /// The last summary's outcome, kept for its buffers.
     spare: Outcome,
+    /// Each tag or industry text seen, with its hits on the KB's needles.
+    word_memo: rustc_hash::FxHashMap<Box<str>, u128>,
 }
 
 impl<'kb> Assessor<'kb> {
@@ -121,13 +123,15 @@ impl<'kb> Assessor<'kb> {
             scratch: Scratch::default(),
             seen: Vec::new(),
             spare: Outcome::default(),
+            word_memo: Default::default(),
         }
     }
 
     /// The full assessment, with its explanation.
     pub fn assess(&mut self, profile: &Profile, extra: &[SignHit]) -> Assessment {
         let lowered = Lowered::of(profile);
-        let facts = lowered.facts(self.kb, profile);
+        let mut facts = lowered.facts(self.kb, profile);
+        facts.words = Some(self.word_hits(&facts));
         let mut outcome = Outcome::default();
         self.evaluate(profile, extra, &facts, &mut outcome);
         explain::assessment(self.kb, profile, extra, &facts, &outcome)
@@ -136,7 +140,8 @@ impl<'kb> Assessor<'kb> {
     /// Only the numbers: the four scores, the primary seat and the best COO archetype.
     pub fn summary(&mut self, profile: &Profile) -> Summary<'kb> {
         let lowered = Lowered::of(profile);
-        let facts = lowered.facts(self.kb, profile);
+        let mut facts = lowered.facts(self.kb, profile);
+        facts.words = Some(self.word_hits(&facts));
         let mut outcome = std::mem::take(&mut self.spare);
         self.evaluate(profile, &[], &facts, &mut outcome);
         let kb = self.kb;
@@ -151,6 +156,29 @@ impl<'kb> Assessor<'kb> {
         };
         self.spare = outcome;
         summary
+    }
+
+    /// The profile's tags and industry checked against the KB's needles, each distinct
+    /// text once per assessor (tags repeat from company to company).
+    fn word_hits(&mut self, facts: &Facts<'_>) -> WordHits {
+        const MEMO_LIMIT: usize = 10_000;
+        if self.word_memo.len() >= MEMO_LIMIT {
+            self.word_memo.clear();
+        }
+        let needles = &self.kb.conditions().needles;
+        let memo = &mut self.word_memo;
+        let mut hits_of = |text: &str| match memo.get(text) {
+            Some(&h) => h,
+            None => *memo
+                .entry(text.into())
+                .or_insert_with(|| needles.hits(text)),
+        };
+        let mut any = |tags: &[String]| tags.iter().fold(0, |m, t| m | hits_of(t));
+        WordHits {
+            gaps: any(facts.ceo_gaps),
+            strengths: any(facts.ceo_strengths),
+            industry: hits_of(facts.industry),
+        }
     }
 
     /// Decides every number and verdict for `profile`, into `out` (whose buffers are
@@ -293,6 +321,7 @@ impl Lowered {
                 .unwrap_or(profile.company.industry.as_deref().unwrap_or("")),
             events: &profile.situation.events,
             current_roles: &profile.leadership.current_roles,
+            words: None,
         }
     }
 }

@@ -86,6 +86,8 @@ pub struct Conditions {
     pub archetype_rules: Vec<Vec<crate::condition::Compiled>>,
     /// The layering rule's alternatives.
     pub layering: Vec<crate::condition::Compiled>,
+    /// The words of every case-insensitive test above, numbered.
+    pub needles: crate::condition::Needles,
 }
 
 /// Ids to positions, for lookups on the hot path of an assessment.
@@ -648,19 +650,29 @@ impl KnowledgeBase {
     /// Every condition, compiled (once, on first use).
     pub fn conditions(&self) -> &Conditions {
         self.conditions.get_or_init(|| {
+            let mut factors: Vec<_> = self.factors.iter().map(|f| f.when.compile()).collect();
+            let mut archetype_rules: Vec<Vec<_>> = self
+                .archetypes
+                .iter()
+                .map(|a| a.rules.iter().map(|r| r.when.compile()).collect())
+                .collect();
+            let mut layering: Vec<_> = self
+                .layering
+                .when_any
+                .iter()
+                .map(Condition::compile)
+                .collect();
+            let needles = crate::condition::Needles::index(
+                factors
+                    .iter_mut()
+                    .chain(archetype_rules.iter_mut().flatten())
+                    .chain(layering.iter_mut()),
+            );
             std::sync::Arc::new(Conditions {
-                factors: self.factors.iter().map(|f| f.when.compile()).collect(),
-                archetype_rules: self
-                    .archetypes
-                    .iter()
-                    .map(|a| a.rules.iter().map(|r| r.when.compile()).collect())
-                    .collect(),
-                layering: self
-                    .layering
-                    .when_any
-                    .iter()
-                    .map(Condition::compile)
-                    .collect(),
+                factors,
+                archetype_rules,
+                layering,
+                needles,
             })
         })
     }
