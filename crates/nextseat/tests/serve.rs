@@ -75,6 +75,24 @@ fn try_http(addr: &str, method: &str, path: &str, body: Option<&str>) -> Option<
     Some((status, body))
 }
 
+/// Restarts the server on `db` and checks every acknowledged `(id, name)` is there.
+fn all_still_there(db: &str, ids: &[(String, String)]) {
+    let mut again = start(db);
+    for (id, name) in ids {
+        let (status, body) = http(
+            &again.addr,
+            "GET",
+            &format!("/api/v1/assessments/{id}"),
+            None,
+        );
+        assert_eq!(status, 200, "{id} lost after SIGKILL: {body}");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("json");
+        assert_eq!(v["profile"]["company"]["name"], name.as_str());
+    }
+    again.child.kill().expect("stop");
+    again.child.wait().expect("reaped");
+}
+
 #[test]
 fn acknowledged_assessments_survive_sigkill() {
     let dir = tempfile::tempdir().expect("dir");
@@ -95,20 +113,7 @@ fn acknowledged_assessments_survive_sigkill() {
     server.child.kill().expect("SIGKILL");
     server.child.wait().expect("reaped");
 
-    let mut again = start(&db);
-    for (id, name) in &ids {
-        let (status, body) = http(
-            &again.addr,
-            "GET",
-            &format!("/api/v1/assessments/{id}"),
-            None,
-        );
-        assert_eq!(status, 200, "{id} lost after SIGKILL: {body}");
-        let v: serde_json::Value = serde_json::from_str(&body).expect("json");
-        assert_eq!(v["profile"]["company"]["name"], name.as_str());
-    }
-    again.child.kill().expect("stop");
-    again.child.wait().expect("reaped");
+    all_still_there(&db, &ids);
 }
 
 #[test]
@@ -159,20 +164,7 @@ fn acknowledged_assessments_survive_sigkill_in_the_middle_of_concurrent_saves() 
     // Every 201 read before the kill counts, not only the first 300.
     ids.extend(acked.try_iter());
 
-    let mut again = start(&db);
-    for (id, name) in &ids {
-        let (status, body) = http(
-            &again.addr,
-            "GET",
-            &format!("/api/v1/assessments/{id}"),
-            None,
-        );
-        assert_eq!(status, 200, "{id} lost after SIGKILL: {body}");
-        let v: serde_json::Value = serde_json::from_str(&body).expect("json");
-        assert_eq!(v["profile"]["company"]["name"], name.as_str());
-    }
-    again.child.kill().expect("stop");
-    again.child.wait().expect("reaped");
+    all_still_there(&db, &ids);
 }
 
 #[test]
