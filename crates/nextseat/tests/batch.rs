@@ -3,10 +3,9 @@
 //! header, and no half-written output when the batch is interrupted.
 #![allow(missing_docs)]
 
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 const HEADER: &str = "name,annual_revenue_usd,employees,industry,operational_intensity,market,growth,current_roles,ceo_experience_years,ceo_strengths,ceo_gaps,ceo_plans_to_step_down,retain_key_executive,signs,events,budget,narrative";
 const ACME_ROW: &str = "Acme Logistics,2500000,35,logistics,high,competitive,rapid,ceo,2,vision;sales,operations;finance,false,false,coo.firefighting;coo.missing_sops;coo.slipping_deliverables;impl.admin_backlog,rapid_expansion,moderate,";
@@ -292,13 +291,44 @@ fn a_bad_header_or_format_writes_nothing() {
     );
 }
 
-/// Waits until `cond` holds, checking every few milliseconds, for at most 20 s.
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+/// Starts a batch reading CSV from a pipe into `scored.csv` in `dir`, with `--verbose`,
+/// and returns it once it says it is under way (its first stderr line, read blocking).
+fn start_batch(
+    dir: &Path,
+) -> (
+    std::process::Child,
+    std::process::ChildStdin,
+    BufReader<std::process::ChildStderr>,
+) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
+        .args([
+            "batch",
+            "-",
+            "-o",
+            "scored.csv",
+            "--from",
+            "csv",
+            "--verbose",
+        ])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    writeln!(stdin, "{HEADER}").expect("header");
+    stdin.flush().expect("flush");
+    let mut line = String::new();
+    stderr
+        .read_line(&mut line)
+        .expect("the batch says it is under way");
+    assert!(
+        line.contains("renamed to scored.csv when every row is in"),
+        "{line}"
+    );
+    (child, stdin, stderr)
 }
 
 fn temp_outputs(dir: &Path) -> Vec<String> {
@@ -315,24 +345,16 @@ fn an_interrupted_batch_leaves_the_previous_output_untouched() {
     let dir = tempfile::tempdir().expect("dir");
     let target = dir.path().join("scored.csv");
     std::fs::write(&target, "the previous results\n").expect("old output");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
-        .args(["batch", "-", "-o", "scored.csv", "--from", "csv"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    writeln!(stdin, "{HEADER}").expect("header");
+    let (child, mut stdin, mut stderr) = start_batch(dir.path());
+    assert_eq!(
+        temp_outputs(dir.path()).len(),
+        1,
+        "the temporary output exists"
+    );
     for _ in 0..2000 {
         writeln!(stdin, "{ACME_ROW}").expect("row");
     }
     stdin.flush().expect("flush");
-    // The batch is under way once its temporary output exists.
-    wait_until("the temporary output", || {
-        !temp_outputs(dir.path()).is_empty()
-    });
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -343,9 +365,12 @@ fn an_interrupted_batch_leaves_the_previous_output_untouched() {
         let _ = writeln!(stdin, "{ACME_ROW}");
     }
     drop(stdin);
-    let out = child.wait_with_output().expect("finishes");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let mut child = child;
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).expect("stderr");
+    let stderr = rest;
+    let status = child.wait().expect("finishes");
+    assert_eq!(status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("interrupted after"), "{stderr}");
     assert!(stderr.contains("scored.csv was not written"), "{stderr}");
     assert_eq!(
@@ -361,26 +386,13 @@ fn an_interrupted_batch_leaves_the_previous_output_untouched() {
 #[test]
 fn a_killed_batch_never_leaves_a_half_file_under_the_output_name() {
     let dir = tempfile::tempdir().expect("dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
-        .args(["batch", "-", "-o", "scored.csv", "--from", "csv"])
-        .current_dir(dir.path())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("starts");
-    let mut stdin = child.stdin.take().expect("stdin");
-    writeln!(stdin, "{HEADER}").expect("header");
-    // More than the output buffer holds, so some results reach the temporary file.
+    let (mut child, mut stdin, _stderr) = start_batch(dir.path());
+    // A pipe holds 64 KiB, so by the time these writes return the batch has read all
+    // but the last of them: it is mid-way through the rows when it is killed.
     for _ in 0..10_000 {
         writeln!(stdin, "{ACME_ROW}").expect("row");
     }
     stdin.flush().expect("flush");
-    wait_until("the temporary output to fill", || {
-        temp_outputs(dir.path())
-            .iter()
-            .any(|n| std::fs::metadata(dir.path().join(n)).is_ok_and(|m| m.len() > 0))
-    });
     child.kill().expect("SIGKILL");
     let _ = child.wait();
     assert!(

@@ -76,6 +76,10 @@ pub struct Args {
     /// No progress bar (it is also hidden when stderr is not a terminal).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Say on stderr, before the first row, how many workers run and where the output
+    /// is written until it is complete.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// Rows per chunk: large enough that channel traffic is noise, small enough that the
@@ -199,6 +203,13 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
         sink.write(&head)?;
     }
 
+    if args.verbose {
+        eprintln!(
+            "batch: {jobs} worker(s); writing to {}, renamed to {} when every row is in",
+            sink.staging(),
+            sink.name()
+        );
+    }
     let progress = progress_bar(args.quiet, size);
     let started = Instant::now();
     let mut rows = 0u64;
@@ -748,6 +759,14 @@ impl Sink {
     fn name(&self) -> String {
         match self {
             Sink::File { target, .. } => target.display().to_string(),
+            Sink::Stdout(_) => "<stdout>".into(),
+        }
+    }
+
+    /// Where the output is written until it is complete.
+    fn staging(&self) -> String {
+        match self {
+            Sink::File { tmp, .. } => tmp.get_ref().path().display().to_string(),
             Sink::Stdout(_) => "<stdout>".into(),
         }
     }
