@@ -175,7 +175,7 @@ impl Columns {
         let mut fields: Fields<'_> = [None; INPUT_COLUMNS.len()];
         for (c, slot) in fields.iter_mut().enumerate() {
             if let Some(s) = self.at[c].and_then(|i| record.get(i)) {
-                let s = s.trim();
+                let s = trim(s);
                 if !s.is_empty() {
                     *slot = Some(s);
                 }
@@ -241,15 +241,44 @@ fn set_text(slot: &mut Option<String>, value: Option<&str>) {
     }
 }
 
+/// `s` without leading and trailing white space, exactly as [`str::trim`] gives it; a
+/// field that starts and ends with a visible ASCII character (nearly all) is returned
+/// as it is without a look at the rest.
+fn trim(s: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+    let bytes = s.as_bytes();
+    if visible(bytes.first()) && visible(bytes.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// The items of a `;`-separated field, trimmed, empty ones left out.
+fn items(value: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(value);
+    std::iter::from_fn(move || {
+        loop {
+            let r = rest?;
+            // A plain byte search: these fields are short, and ';' is ASCII, so the
+            // pieces start and end on character boundaries.
+            let (piece, tail) = match r.bytes().position(|b| b == b';') {
+                Some(i) => (&r[..i], Some(&r[i + 1..])),
+                None => (r, None),
+            };
+            rest = tail;
+            let t = trim(piece);
+            if !t.is_empty() {
+                return Some(t);
+            }
+        }
+    })
+}
+
 /// Sets a list from a `;`-separated field, reusing the strings already there.
 fn set_list(list: &mut Vec<String>, value: Option<&str>) {
     let mut n = 0;
-    for item in value
-        .into_iter()
-        .flat_map(|v| v.split(';'))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
+    for item in value.into_iter().flat_map(items) {
         match list.get_mut(n) {
             Some(s) => {
                 s.clear();
@@ -305,10 +334,11 @@ impl Parser<'_, '_> {
         let Some(s) = self.fields[c] else {
             return false;
         };
-        match s.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "1" => true,
-            "false" | "no" | "0" => false,
-            _ => {
+        let is = |w: &str| s.eq_ignore_ascii_case(w);
+        match () {
+            () if is("true") || is("yes") || s == "1" => true,
+            () if is("false") || is("no") || s == "0" => false,
+            () => {
                 self.fail(c, format!("must be true or false (got \"{s}\")"));
                 false
             }
@@ -345,12 +375,7 @@ impl Parser<'_, '_> {
         let Some(field) = self.fields[c] else {
             return;
         };
-        for (i, id) in field
-            .split(';')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .enumerate()
-        {
+        for (i, id) in items(field).enumerate() {
             match RoleId::parse(id) {
                 Some(r) => out.push(r),
                 None => {
@@ -426,6 +451,15 @@ mod tests {
 
     fn kb() -> KnowledgeBase {
         KnowledgeBase::default_kb()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fields_trim_and_split_as_str_does(t in "([ a-z;\t\x0b\u{a0}\u{2003}é]|\\PC){0,30}") {
+            proptest::prop_assert_eq!(trim(&t), t.trim());
+            let plain: Vec<&str> = t.split(';').map(str::trim).filter(|s| !s.is_empty()).collect();
+            proptest::prop_assert_eq!(items(&t).collect::<Vec<_>>(), plain);
+        }
     }
 
     fn row(fields: &[&str]) -> csv::ByteRecord {

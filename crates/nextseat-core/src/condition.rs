@@ -155,19 +155,52 @@ pub struct WordHits {
     pub industry: u128,
 }
 
+/// Band or event ids a test names, and their bits once the condition is indexed
+/// against a knowledge base ([`IdBits`]).
+#[derive(Clone, Debug, PartialEq)]
+struct Ids {
+    list: Vec<String>,
+    mask: Option<u64>,
+}
+
+impl Ids {
+    fn new(list: Vec<String>) -> Ids {
+        Ids { list, mask: None }
+    }
+
+    /// Bit `i` for each id at position `i` of `known`; none if an id is not there (the
+    /// knowledge base's validation reports it) or there are more than 64.
+    fn index(&mut self, known: &[&str]) {
+        if known.len() > 64 {
+            return;
+        }
+        self.mask = self.list.iter().try_fold(0u64, |m, id| {
+            known.iter().position(|k| k == id).map(|i| m | 1 << i)
+        });
+    }
+
+    fn holds(&self, bit: Option<u64>, any: impl FnOnce(&[String]) -> bool) -> bool {
+        match (self.mask, bit) {
+            (Some(m), Some(b)) => m & b != 0,
+            _ => any(&self.list),
+        }
+    }
+}
+
 /// One test of a condition: the fields of [`Condition`] that are present, as a list, so
-/// that checking a condition touches only what it tests.
+/// that checking a condition touches only what it tests. Sets of fixed values are masks
+/// of their [`bit`](RoleId::bit)s.
 #[derive(Clone, Debug, PartialEq)]
 enum Test {
-    SizeBand(Vec<String>),
-    RevenueBand(Vec<String>),
+    SizeBand(Ids),
+    RevenueBand(Ids),
     Employees(Range),
     Revenue(Range),
     RevenueKnown(bool),
-    Intensity(Vec<Intensity>),
-    Market(Vec<Market>),
-    Growth(Vec<Growth>),
-    Budget(Vec<Budget>),
+    Intensity(u32),
+    Market(u32),
+    Growth(u32),
+    Budget(u32),
     CeoExperience(Range),
     StepDown(bool),
     Retain(bool),
@@ -175,23 +208,31 @@ enum Test {
     HasGaps(bool),
     StrengthsAny(Words),
     IndustryAny(Words),
-    EventsAny(Vec<String>),
-    RolesFilledAny(Vec<RoleId>),
-    RolesOpenAll(Vec<RoleId>),
+    EventsAny(Ids),
+    RolesFilledAny(u32),
+    RolesOpenAll(u32),
 }
 
 impl Test {
+    // Not inlined: inlined into a condition's loop, the compiler reads every fact a test
+    // might need before the first test, which costs more than the tests themselves.
+    #[inline(never)]
     fn holds(&self, f: &Facts<'_>) -> bool {
+        let ids = f.ids.as_ref();
         match self {
-            Test::SizeBand(v) => v.iter().any(|b| b == f.size_band),
-            Test::RevenueBand(v) => v.iter().any(|b| b == f.revenue_band),
+            Test::SizeBand(v) => v.holds(ids.map(|b| b.size_band), |l| {
+                l.iter().any(|b| b == f.size_band)
+            }),
+            Test::RevenueBand(v) => v.holds(ids.map(|b| b.revenue_band), |l| {
+                l.iter().any(|b| b == f.revenue_band)
+            }),
             Test::Employees(r) => r.contains(f64::from(f.employees)),
             Test::Revenue(r) => f.annual_revenue_usd.is_some_and(|v| r.contains(v)),
             Test::RevenueKnown(k) => *k == f.annual_revenue_usd.is_some(),
-            Test::Intensity(v) => v.contains(&f.operational_intensity),
-            Test::Market(v) => v.contains(&f.market),
-            Test::Growth(v) => v.contains(&f.growth),
-            Test::Budget(v) => v.contains(&f.budget),
+            Test::Intensity(m) => m & f.operational_intensity.bit() != 0,
+            Test::Market(m) => m & f.market.bit() != 0,
+            Test::Growth(m) => m & f.growth.bit() != 0,
+            Test::Budget(m) => m & f.budget.bit() != 0,
             Test::CeoExperience(r) => f
                 .ceo_experience_years
                 .is_some_and(|y| r.contains(f64::from(y))),
@@ -210,11 +251,91 @@ impl Test {
                 (Some(m), Some(h)) => h.industry & m != 0,
                 _ => w.list.iter().any(|x| contains(f.industry, x)),
             },
-            Test::EventsAny(v) => v.iter().any(|e| f.events.contains(e)),
-            Test::RolesFilledAny(v) => v.iter().any(|r| f.current_roles.contains(r)),
-            Test::RolesOpenAll(v) => v.iter().all(|r| !f.current_roles.contains(r)),
+            Test::EventsAny(v) => v.holds(ids.map(|b| b.events), |l| {
+                l.iter().any(|e| f.events.contains(e))
+            }),
+            Test::RolesFilledAny(m) => m & RoleId::mask(f.current_roles) != 0,
+            Test::RolesOpenAll(m) => m & RoleId::mask(f.current_roles) == 0,
         }
     }
+}
+
+/// The knowledge base's size bands, revenue bands (then `unknown`) and events, in order:
+/// the positions a condition's ids are given bits by, so that a band or event test is
+/// one AND. [`IdBits`] are a profile's bits in the same numbering.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layout {
+    size_bands: Vec<String>,
+    revenue_bands: Vec<String>,
+    events: Vec<String>,
+}
+
+impl Layout {
+    /// The numbering of these ids (revenue bands without `unknown`, which comes last).
+    pub fn new<'a>(
+        size_bands: impl IntoIterator<Item = &'a str>,
+        revenue_bands: impl IntoIterator<Item = &'a str>,
+        events: impl IntoIterator<Item = &'a str>,
+    ) -> Layout {
+        let own = |ids: &mut dyn Iterator<Item = &'a str>| ids.map(str::to_string).collect();
+        let mut revenue_bands: Vec<String> = own(&mut revenue_bands.into_iter());
+        revenue_bands.push(crate::kb::UNKNOWN_REVENUE.to_string());
+        Layout {
+            size_bands: own(&mut size_bands.into_iter()),
+            revenue_bands,
+            events: own(&mut events.into_iter()),
+        }
+    }
+
+    /// Gives the band and event tests of `conditions` their bits.
+    pub fn index<'c>(&self, conditions: impl IntoIterator<Item = &'c mut Compiled>) {
+        fn strs(v: &[String]) -> Vec<&str> {
+            v.iter().map(String::as_str).collect()
+        }
+        let (size, revenue, events) = (
+            strs(&self.size_bands),
+            strs(&self.revenue_bands),
+            strs(&self.events),
+        );
+        for test in conditions.into_iter().flat_map(|c| c.0.iter_mut()) {
+            match test {
+                Test::SizeBand(ids) => ids.index(&size),
+                Test::RevenueBand(ids) => ids.index(&revenue),
+                Test::EventsAny(ids) => ids.index(&events),
+                _ => {}
+            }
+        }
+    }
+
+    /// A profile's bits: its size band, revenue band (`None` for unknown revenue) and
+    /// events, by their positions in the knowledge base.
+    pub fn bits(
+        &self,
+        size_band: usize,
+        revenue_band: Option<usize>,
+        events: impl IntoIterator<Item = usize>,
+    ) -> Option<IdBits> {
+        let unknown = self.revenue_bands.len() - 1;
+        let bit = |i: usize| (i < 64).then(|| 1u64 << i);
+        Some(IdBits {
+            size_band: bit(size_band)?,
+            revenue_band: bit(revenue_band.unwrap_or(unknown))?,
+            events: events
+                .into_iter()
+                .try_fold(0u64, |m, e| bit(e).map(|b| m | b))?,
+        })
+    }
+}
+
+/// A profile's size band, revenue band and events as bits of a [`Layout`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IdBits {
+    /// The size band's bit.
+    pub size_band: u64,
+    /// The revenue band's bit (`unknown` has one too).
+    pub revenue_band: u64,
+    /// The declared events' bits.
+    pub events: u64,
 }
 
 /// The facts of one profile that conditions read, computed once per assessment.
@@ -255,6 +376,9 @@ pub struct Facts<'a> {
     /// The texts' hits on the knowledge base's [`Needles`], when the engine has worked
     /// them out; indexed tests read these, the others the texts.
     pub words: Option<WordHits>,
+    /// The bands and events as bits of the knowledge base's [`Layout`], when the engine
+    /// has worked them out; indexed tests read these, the others the ids.
+    pub ids: Option<IdBits>,
 }
 
 /// `words` are lower-cased by [`Condition::compile`]; `tags` by the engine.
@@ -290,15 +414,16 @@ impl Condition {
         let c = self.clone();
         Compiled(
             [
-                c.size_band.map(Test::SizeBand),
-                c.revenue_band.map(Test::RevenueBand),
+                c.size_band.map(|v| Test::SizeBand(Ids::new(v))),
+                c.revenue_band.map(|v| Test::RevenueBand(Ids::new(v))),
                 c.employees.map(Test::Employees),
                 c.annual_revenue_usd.map(Test::Revenue),
                 c.revenue_known.map(Test::RevenueKnown),
-                c.operational_intensity.map(Test::Intensity),
-                c.market.map(Test::Market),
-                c.growth.map(Test::Growth),
-                c.budget.map(Test::Budget),
+                c.operational_intensity
+                    .map(|v| Test::Intensity(Intensity::mask(&v))),
+                c.market.map(|v| Test::Market(Market::mask(&v))),
+                c.growth.map(|v| Test::Growth(Growth::mask(&v))),
+                c.budget.map(|v| Test::Budget(Budget::mask(&v))),
                 c.ceo_experience_years.map(Test::CeoExperience),
                 c.ceo_plans_to_step_down.map(Test::StepDown),
                 c.retain_key_executive.map(Test::Retain),
@@ -306,9 +431,11 @@ impl Condition {
                 c.ceo_has_gaps.map(Test::HasGaps),
                 c.ceo_strengths_any.map(|w| Test::StrengthsAny(lower(w))),
                 c.industry_any.map(|w| Test::IndustryAny(lower(w))),
-                c.events_any.map(Test::EventsAny),
-                c.roles_filled_any.map(Test::RolesFilledAny),
-                c.roles_open_all.map(Test::RolesOpenAll),
+                c.events_any.map(|v| Test::EventsAny(Ids::new(v))),
+                c.roles_filled_any
+                    .map(|v| Test::RolesFilledAny(RoleId::mask(&v))),
+                c.roles_open_all
+                    .map(|v| Test::RolesOpenAll(RoleId::mask(&v))),
             ]
             .into_iter()
             .flatten()
@@ -353,6 +480,7 @@ mod tests {
             events,
             current_roles: &[RoleId::Ceo],
             words: None,
+            ids: None,
         }
     }
 
@@ -420,6 +548,80 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn indexed_band_and_event_tests_agree_with_comparing_ids() {
+        let layout = Layout::new(
+            ["small", "medium", "large"],
+            ["bootstrap", "fractional_band", "growth"],
+            ["rapid_expansion", "merger", "exit"],
+        );
+        let conditions = [
+            Condition {
+                size_band: Some(vec!["small".into(), "large".into()]),
+                ..Condition::default()
+            },
+            Condition {
+                revenue_band: Some(vec!["unknown".into()]),
+                ..Condition::default()
+            },
+            Condition {
+                revenue_band: Some(vec!["growth".into(), "fractional_band".into()]),
+                events_any: Some(vec!["merger".into()]),
+                ..Condition::default()
+            },
+            Condition {
+                // An id the layout does not know stays a comparison of ids.
+                events_any: Some(vec!["exit".into(), "spin_off".into()]),
+                ..Condition::default()
+            },
+        ];
+        let mut compiled: Vec<Compiled> = conditions.iter().map(Condition::compile).collect();
+        layout.index(compiled.iter_mut());
+        let event_sets: [&[&str]; 4] = [
+            &[],
+            &["merger"],
+            &["exit", "rapid_expansion"],
+            &["spin_off"],
+        ];
+        for (s, size) in ["small", "medium", "large"].into_iter().enumerate() {
+            for (r, revenue) in [
+                None,
+                Some("bootstrap"),
+                Some("fractional_band"),
+                Some("growth"),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                for events in event_sets {
+                    let owned: Vec<String> = events.iter().map(|e| e.to_string()).collect();
+                    let mut f = facts(&[], &owned);
+                    f.size_band = size;
+                    f.revenue_band = revenue.unwrap_or("unknown");
+                    f.annual_revenue_usd = revenue.map(|_| 1.0);
+                    let plain: Vec<bool> = compiled.iter().map(|c| c.holds(&f)).collect();
+                    let known = ["rapid_expansion", "merger", "exit"];
+                    f.ids = layout.bits(
+                        s,
+                        r.checked_sub(1),
+                        events
+                            .iter()
+                            .filter_map(|e| known.iter().position(|k| k == e)),
+                    );
+                    assert!(f.ids.is_some());
+                    let indexed: Vec<bool> = compiled.iter().map(|c| c.holds(&f)).collect();
+                    assert_eq!(plain, indexed, "{size} {revenue:?} {events:?}");
+                }
+            }
+        }
+        // The plain answers are the right ones.
+        let mut f = facts(&[], &[]);
+        f.size_band = "large";
+        assert!(compiled[0].holds(&f));
+        f.size_band = "medium";
+        assert!(!compiled[0].holds(&f));
     }
 
     #[test]

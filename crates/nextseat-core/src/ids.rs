@@ -26,6 +26,16 @@ macro_rules! vocabulary {
                 match s { $($s => Some($name::$variant),)+ _ => None }
             }
 
+            /// The value's own bit, for sets of values held as masks.
+            pub const fn bit(self) -> u32 {
+                1 << (self as u32)
+            }
+
+            /// The mask of a set of values.
+            pub fn mask(values: &[$name]) -> u32 {
+                values.iter().fold(0, |m, v| m | v.bit())
+            }
+
             /// Every id as a string, for "closest valid id" suggestions.
             pub fn ids() -> Vec<&'static str> {
                 Self::ALL.iter().map(|v| v.as_str()).collect()

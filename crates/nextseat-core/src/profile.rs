@@ -247,12 +247,18 @@ pub const MAX_TEXT: usize = 20_000;
 /// Whether `t` holds a control character other than a line break or tab.
 fn has_control(t: &str) -> bool {
     let bad = |ch: char| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t');
-    if t.is_ascii() {
-        t.bytes()
-            .any(|b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7f)
-    } else {
-        t.chars().any(bad)
+    // One pass over the bytes; only a text with non-ASCII characters is walked by char.
+    let mut ascii = true;
+    for &b in t.as_bytes() {
+        if !(0x20..0x7f).contains(&b) {
+            if b >= 0x80 {
+                ascii = false;
+            } else if !matches!(b, b'\n' | b'\r' | b'\t') {
+                return true;
+            }
+        }
     }
+    !ascii && t.chars().any(bad)
 }
 
 impl Profile {
@@ -405,6 +411,14 @@ impl Profile {
 mod tests {
     use super::*;
     use crate::diag::Position;
+
+    proptest::proptest! {
+        #[test]
+        fn control_characters_are_found_as_char_by_char(t in "(\\PC|\\pC|[\t\n\r\x7f]){0,40}") {
+            let by_char = t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+            proptest::prop_assert_eq!(has_control(&t), by_char);
+        }
+    }
 
     fn kb() -> KnowledgeBase {
         KnowledgeBase::default_kb()

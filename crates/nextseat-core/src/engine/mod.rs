@@ -295,9 +295,22 @@ impl Lowered {
     fn facts<'a>(&'a self, kb: &'a KnowledgeBase, profile: &'a Profile) -> Facts<'a> {
         let employees = profile.employees();
         let revenue = profile.company.annual_revenue_usd;
+        let size_band = kb.size_band_index(employees);
+        let revenue_band = revenue.map(|r| kb.revenue_band_index(r));
+        let ids = kb.conditions().layout.bits(
+            size_band,
+            revenue_band,
+            profile
+                .situation
+                .events
+                .iter()
+                .filter_map(|e| kb.event_index(e)),
+        );
         Facts {
-            size_band: kb.size_band(employees).id.as_str(),
-            revenue_band: revenue.map_or("unknown", |r| kb.revenue_band(r).id.as_str()),
+            size_band: kb.size_bands[size_band].id.as_str(),
+            revenue_band: revenue_band.map_or(crate::kb::UNKNOWN_REVENUE, |i| {
+                kb.revenue_bands[i].id.as_str()
+            }),
             employees,
             annual_revenue_usd: revenue,
             operational_intensity: profile.company.operational_intensity,
@@ -322,6 +335,7 @@ impl Lowered {
             events: &profile.situation.events,
             current_roles: &profile.leadership.current_roles,
             words: None,
+            ids,
         }
     }
 }

@@ -88,7 +88,12 @@ pub struct Conditions {
     pub layering: Vec<crate::condition::Compiled>,
     /// The words of every case-insensitive test above, numbered.
     pub needles: crate::condition::Needles,
+    /// The numbering of bands and events the tests above were indexed by.
+    pub layout: crate::condition::Layout,
 }
+
+/// The revenue band of a profile that does not give its revenue.
+pub const UNKNOWN_REVENUE: &str = "unknown";
 
 /// Ids to positions, for lookups on the hot path of an assessment.
 #[derive(Clone, Debug, Default)]
@@ -668,11 +673,23 @@ impl KnowledgeBase {
                     .chain(archetype_rules.iter_mut().flatten())
                     .chain(layering.iter_mut()),
             );
+            let layout = crate::condition::Layout::new(
+                self.size_bands.iter().map(|b| b.id.as_str()),
+                self.revenue_bands.iter().map(|b| b.id.as_str()),
+                self.events.iter().map(|e| e.id.as_str()),
+            );
+            layout.index(
+                factors
+                    .iter_mut()
+                    .chain(archetype_rules.iter_mut().flatten())
+                    .chain(layering.iter_mut()),
+            );
             std::sync::Arc::new(Conditions {
                 factors,
                 archetype_rules,
                 layering,
                 needles,
+                layout,
             })
         })
     }
@@ -730,18 +747,28 @@ impl KnowledgeBase {
 
     /// The size band containing `employees` (bands cover every headcount after validation).
     pub fn size_band(&self, employees: u32) -> &SizeBand {
+        &self.size_bands[self.size_band_index(employees)]
+    }
+
+    /// The position of [`KnowledgeBase::size_band`] among the size bands.
+    pub fn size_band_index(&self, employees: u32) -> usize {
         self.size_bands
             .iter()
-            .find(|b| employees >= b.min && b.below.is_none_or(|x| employees < x))
-            .unwrap_or(&self.size_bands[0])
+            .position(|b| employees >= b.min && b.below.is_none_or(|x| employees < x))
+            .unwrap_or(0)
     }
 
     /// The revenue band containing `revenue` (bands cover every revenue after validation).
     pub fn revenue_band(&self, revenue: f64) -> &RevenueBand {
+        &self.revenue_bands[self.revenue_band_index(revenue)]
+    }
+
+    /// The position of [`KnowledgeBase::revenue_band`] among the revenue bands.
+    pub fn revenue_band_index(&self, revenue: f64) -> usize {
         self.revenue_bands
             .iter()
-            .find(|b| revenue >= b.min && b.below.is_none_or(|x| revenue < x))
-            .unwrap_or(&self.revenue_bands[0])
+            .position(|b| revenue >= b.min && b.below.is_none_or(|x| revenue < x))
+            .unwrap_or(0)
     }
 
     /// The verdict band containing `score`.

@@ -376,14 +376,14 @@ pub(super) fn validate(
                 "executive engagement must be fractional or full_time",
             );
         }
-        if b.id == "unknown" {
+        if b.id == super::UNKNOWN_REVENUE {
             v.at(
                 &format!("revenue_bands[{i}].id"),
                 "\"unknown\" is reserved for a profile without revenue",
             );
         }
     }
-    revenue_ids.push("unknown");
+    revenue_ids.push(super::UNKNOWN_REVENUE);
 
     // Scoring and verdicts.
     cite(&mut v, "scoring.source".into(), &kb.scoring.source);

@@ -151,47 +151,172 @@ pub fn words(text: &str, buf: &mut String, mut emit: impl FnMut(&str, usize, usi
     }
 }
 
-/// [`words`] for a text that is all ASCII (most are): the same rules on bytes, and a
-/// word without an inner apostrophe or hyphen skips the contraction rules.
-fn ascii_words(text: &str, buf: &mut String, mut emit: impl FnMut(&str, usize, usize, usize)) {
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'&';
-    let bytes = text.as_bytes();
+/// Byte classes of ASCII text: a word byte, a clause break, or neither.
+const WORD: u8 = 1;
+const BREAK: u8 = 2;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'&' {
+            t[b] = WORD;
+        } else if matches!(
+            c,
+            b'.' | b'!' | b'?' | b';' | b':' | b',' | b'\n' | b'(' | b')' | b'"'
+        ) {
+            t[b] = BREAK;
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Calls `f(start, end, marks, clause)` for every word of an ASCII text: its byte span,
+/// whether it holds an inner apostrophe or hyphen, and its clause number. The rules of
+/// [`words`], on a table of byte classes.
+#[inline]
+fn ascii_spans(bytes: &[u8], mut f: impl FnMut(usize, usize, bool, usize)) {
+    let class = |i: usize| bytes.get(i).map_or(0, |&b| CLASS[usize::from(b)]);
     let mut clause = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let c = bytes[i];
-        if is_clause_break(char::from(c)) {
-            clause += 1;
-            i += 1;
-            continue;
-        }
-        if !is_word(c) {
-            i += 1;
-            continue;
+        match CLASS[usize::from(bytes[i])] {
+            BREAK => {
+                clause += 1;
+                i += 1;
+                continue;
+            }
+            WORD => {}
+            _ => {
+                i += 1;
+                continue;
+            }
         }
         let start = i;
         let mut marks = false;
         i += 1;
-        while i < bytes.len() {
-            let d = bytes[i];
-            if is_word(d) {
+        loop {
+            if class(i) == WORD {
                 i += 1;
-            } else if (d == b'\'' || d == b'-') && bytes.get(i + 1).copied().is_some_and(is_word) {
+            } else if matches!(bytes.get(i), Some(b'\'' | b'-')) && class(i + 1) == WORD {
                 marks = true;
-                i += 1;
+                i += 2;
             } else {
                 break;
             }
         }
+        f(start, i, marks, clause);
+    }
+}
+
+/// [`words`] for a text that is all ASCII (most are): the same rules on bytes, and a
+/// word without an inner apostrophe or hyphen skips the contraction rules.
+fn ascii_words(text: &str, buf: &mut String, mut emit: impl FnMut(&str, usize, usize, usize)) {
+    ascii_spans(text.as_bytes(), |start, end, marks, clause| {
         buf.clear();
-        buf.push_str(&text[start..i]);
+        buf.push_str(&text[start..end]);
         buf.make_ascii_lowercase();
         if marks || buf == "cannot" {
-            split_word(buf, |w| emit(w, start, i, clause));
+            split_word(buf, |w| emit(w, start, end, clause));
         } else {
-            emit(buf, start, i, clause);
+            emit(buf, start, end, clause);
         }
+    });
+}
+
+/// A word as [`packed_words`] hands it over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Word<'a> {
+    /// A plain word of at most 15 bytes, lower-cased and packed by [`packed`].
+    Packed(u128),
+    /// Any other word, lower-cased.
+    Text(&'a str),
+}
+
+/// [`words`] with short plain words of an ASCII text handed over packed
+/// ([`Word::Packed`]): lower-cased straight from the input into an integer, never
+/// copied into a string. The words, spans and clauses are exactly those of [`words`].
+pub(crate) fn packed_words(
+    text: &str,
+    buf: &mut String,
+    mut emit: impl FnMut(Word<'_>, usize, usize, usize),
+) {
+    if !text.is_ascii() {
+        return words(text, buf, |w, start, end, clause| {
+            emit(Word::Text(w), start, end, clause)
+        });
     }
+    const CANNOT: u128 = match packed("cannot") {
+        Some(k) => k,
+        None => 0,
+    };
+    let bytes = text.as_bytes();
+    ascii_spans(bytes, |start, end, marks, clause| {
+        let len = end - start;
+        if !marks && len < 16 {
+            // The word's bytes, read 16 at a time when the text is long enough.
+            let raw = match bytes.get(start..start + 16) {
+                Some(b) => {
+                    let mut k = [0u8; 16];
+                    k.copy_from_slice(b);
+                    u128::from_le_bytes(k) & (u128::MAX >> (8 * (16 - len)))
+                }
+                None => {
+                    let mut k = [0u8; 16];
+                    k[..len].copy_from_slice(&bytes[start..end]);
+                    u128::from_le_bytes(k)
+                }
+            };
+            let key = ascii_lowercase(raw) | ((len as u128) << 120);
+            if key != CANNOT {
+                return emit(Word::Packed(key), start, end, clause);
+            }
+        }
+        buf.clear();
+        buf.push_str(&text[start..end]);
+        buf.make_ascii_lowercase();
+        if marks || buf == "cannot" {
+            split_word(buf, |w| emit(Word::Text(w), start, end, clause));
+        } else {
+            emit(Word::Text(buf), start, end, clause);
+        }
+    });
+}
+
+/// Sixteen ASCII bytes at once, lower-cased: each byte from `A` to `Z` gains 0x20.
+/// Bytes below 0x80 cannot carry into their neighbours when 0x3f or 0x25 is added.
+const fn ascii_lowercase(x: u128) -> u128 {
+    const ONES: u128 = u128::MAX / 0xff;
+    const HIGH: u128 = ONES * 0x80;
+    let low = x & (ONES * 0x7f);
+    let from_a = low + ONES * (0x80 - b'A' as u128);
+    let past_z = low + ONES * (0x80 - (b'Z' as u128 + 1));
+    let upper = from_a & !past_z & !x & HIGH;
+    x | (upper >> 2)
+}
+
+/// A word of at most 15 bytes as one integer: its bytes, and its length in the top byte.
+pub(crate) const fn packed(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    if bytes.len() >= 16 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    let mut i = 0;
+    while i < bytes.len() {
+        key[i] = bytes[i];
+        i += 1;
+    }
+    key[15] = bytes.len() as u8;
+    Some(u128::from_le_bytes(key))
+}
+
+/// The word a [`packed`] key of an ASCII word holds, spelled out in `out`.
+pub(crate) fn unpacked(key: u128, out: &mut [u8; 16]) -> &str {
+    *out = key.to_le_bytes();
+    let len = usize::from(out[15]).min(15);
+    std::str::from_utf8(&out[..len]).unwrap_or("")
 }
 
 /// Expands one lower-cased word into the words a matcher sees.
@@ -280,5 +405,75 @@ mod tests {
         assert_eq!(t[4].word, "everyone");
         assert!(t[4].clause > t[3].clause);
         assert!(t[6].clause > t[5].clause);
+    }
+
+    #[test]
+    fn sixteen_bytes_lower_case_at_once() {
+        let all: Vec<u8> = (0u8..128).collect();
+        for chunk in all.chunks(16) {
+            let mut k = [0u8; 16];
+            k.copy_from_slice(chunk);
+            let mut want = k;
+            want.make_ascii_lowercase();
+            let got = ascii_lowercase(u128::from_le_bytes(k)).to_le_bytes();
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn packed_words_are_distinct_and_long_words_are_not_packed() {
+        let words = ["", "a", "a\0", "ab", "ba", "deliveries", "fifteen-bytes!!"];
+        let keys: Vec<_> = words.iter().map(|w| packed(w)).collect();
+        assert!(keys.iter().all(Option::is_some));
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(packed("sixteen-bytes!!!"), None);
+        let mut out = [0u8; 16];
+        let back = packed("deliveries").map(|k| unpacked(k, &mut out).to_string());
+        assert_eq!(back.as_deref(), Some("deliveries"));
+    }
+
+    type Walk = Vec<(String, usize, usize, usize)>;
+
+    /// Every word as [`words`] gives it, and as [`packed_words`] gives it, spelled out.
+    fn both_walks(text: &str) -> (Walk, Walk) {
+        let mut plain = Vec::new();
+        words(text, &mut String::new(), |w, s, e, c| {
+            plain.push((w.to_string(), s, e, c))
+        });
+        let mut keyed = Vec::new();
+        let mut out = [0u8; 16];
+        packed_words(text, &mut String::new(), |w, s, e, c| {
+            let w = match w {
+                Word::Packed(k) => unpacked(k, &mut out).to_string(),
+                Word::Text(t) => t.to_string(),
+            };
+            keyed.push((w, s, e, c));
+        });
+        (plain, keyed)
+    }
+
+    #[test]
+    fn packed_words_walk_as_words_do() {
+        for text in [
+            "We don't lack SOPs, can't cope; it's a well-known (re)design - ok cannot x-",
+            "CANNOT Cannot cannot-do ABCDEFGHIJKLMNO abcdefghijklmnop a&b 'quoted' x--y",
+            "Orders go out late. Everyone\u{2019}s busy, really",
+            "",
+        ] {
+            let (plain, keyed) = both_walks(text);
+            assert_eq!(plain, keyed, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn packed_words_walk_as_words_do_on_any_ascii(text in "[ -~\t\n\x0b]{0,80}") {
+            let (plain, keyed) = both_walks(&text);
+            proptest::prop_assert_eq!(plain, keyed);
+        }
     }
 }

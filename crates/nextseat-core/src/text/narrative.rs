@@ -10,7 +10,7 @@
 //! contrast words ("but", "unlike"), so "unlike last year, handoffs are fine" judges
 //! "handoffs are fine" on its own.
 
-use super::Analyzer;
+use super::{Analyzer, Word, packed, packed_words, unpacked};
 use crate::assessment::SignHit;
 use crate::diag::Position;
 use crate::ids::Origin;
@@ -153,15 +153,6 @@ struct Tok {
     start: usize,
     end: usize,
     clause: usize,
-}
-
-/// A word of at most 15 bytes as one integer: its bytes, and its length in the top byte.
-fn packed(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    let mut key = [0u8; 16];
-    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    key[15] = u8::try_from(bytes.len()).ok().filter(|&n| n < 16)?;
-    Some(u128::from_le_bytes(key))
 }
 
 /// A sign found by [`Matcher::scan`]: the KB's sign index and the input's byte span.
@@ -489,30 +480,36 @@ impl Matcher {
                     .unwrap_or(OTHER),
             )
         };
-        super::words(text, lower, |w, start, end, clause| {
-            let (word, stem) = match packed(w) {
-                Some(key) => *memo.entry(key).or_insert_with(|| ids_of(w)),
-                None => match memo_long.get(w) {
+        // Contrast words start a new clause: the clause numbers shift by one at each.
+        let mut shift = 0;
+        let mut spelled = [0u8; 16];
+        packed_words(text, lower, |w, start, end, clause| {
+            let (word, stem) = match w {
+                Word::Packed(key) => match memo.get(&key) {
                     Some(&ids) => ids,
-                    None => *memo_long.entry(w.into()).or_insert_with(|| ids_of(w)),
+                    None => *memo
+                        .entry(key)
+                        .or_insert_with(|| ids_of(unpacked(key, &mut spelled))),
+                },
+                Word::Text(w) => match packed(w) {
+                    Some(key) => *memo.entry(key).or_insert_with(|| ids_of(w)),
+                    None => match memo_long.get(w) {
+                        Some(&ids) => ids,
+                        None => *memo_long.entry(w.into()).or_insert_with(|| ids_of(w)),
+                    },
                 },
             };
+            if self.breaks[word as usize] {
+                shift += 1;
+            }
             tokens.push(Tok {
                 word,
                 stem,
                 start,
                 end,
-                clause,
+                clause: clause + shift * 1_000_000,
             });
         });
-        // Contrast words start a new clause.
-        let mut shift = 0;
-        for t in tokens.iter_mut() {
-            if self.breaks[t.word as usize] {
-                shift += 1;
-            }
-            t.clause += shift * 1_000_000;
-        }
     }
 
     fn negated(
@@ -568,22 +565,4 @@ fn match_at(
         at = j;
     }
     Some((start, at))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::packed;
-
-    #[test]
-    fn packed_words_are_distinct_and_long_words_are_not_packed() {
-        let words = ["", "a", "a\0", "ab", "ba", "deliveries", "fifteen-bytes!!"];
-        let keys: Vec<_> = words.iter().map(|w| packed(w)).collect();
-        assert!(keys.iter().all(Option::is_some));
-        for (i, a) in keys.iter().enumerate() {
-            for b in &keys[i + 1..] {
-                assert_ne!(a, b);
-            }
-        }
-        assert_eq!(packed("sixteen-bytes!!!"), None);
-    }
 }

@@ -1,0 +1,74 @@
+//! A batch worker's per-row work on one thread, with no pipeline and no output file:
+//! every row of a contract CSV turned into a validated profile and summarised, the
+//! result line formatted and dropped. Made to be measured in instructions:
+//!
+//! ```sh
+//! cargo build --profile profiling -p nextseat-core --example batch-rows
+//! valgrind --tool=callgrind target/profiling/examples/batch-rows FILE.csv
+//! ```
+//!
+//! It prints how many rows were good and bad and a checksum of the scores, so two builds
+//! can be compared for the same answers as well as the same cost.
+#![allow(missing_docs)]
+
+use nextseat_core::KnowledgeBase;
+use nextseat_core::Profile;
+use nextseat_core::batch::Columns;
+use nextseat_core::engine::Assessor;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: batch-rows FILE.csv");
+        return ExitCode::from(2);
+    };
+    let kb = KnowledgeBase::default_kb();
+    let mut reader = match csv::ReaderBuilder::new().flexible(true).from_path(&path) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot read {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let columns = match reader
+        .headers()
+        .map_err(|e| e.to_string())
+        .and_then(|h| Columns::from_header(h.iter()).map_err(|d| d.to_string()))
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut assessor = Assessor::new(&kb);
+    let mut profile = Profile::with_employees(1);
+    let mut record = csv::StringRecord::new();
+    let (mut good, mut bad, mut checksum) = (0u64, 0u64, 0i64);
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        match columns.fill(&mut profile, &record, &kb) {
+            Ok(()) => {
+                let s = assessor.summary(&profile);
+                good += 1;
+                checksum += s
+                    .scores
+                    .iter()
+                    .map(|p| (p.as_f64() * 10.0) as i64)
+                    .sum::<i64>();
+                checksum += s.primary.map_or(0, |r| r.as_str().len() as i64);
+                checksum += s.coo_archetype.map_or(0, |a| a.len() as i64);
+            }
+            Err(_) => bad += 1,
+        }
+    }
+    println!("{good} good, {bad} bad, checksum {checksum}");
+    ExitCode::SUCCESS
+}
