@@ -96,7 +96,7 @@ struct Words {
 /// most 128), so that a profile's text is checked against all of them once, and the
 /// result can be remembered per text, instead of once per test.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Needles(Vec<String>);
+pub struct Needles(Vec<String>, bool);
 
 impl Needles {
     /// Numbers the words of every case-insensitive test in `conditions` and records
@@ -120,7 +120,7 @@ impl Needles {
             }
         }
         if words.len() > 128 {
-            return Needles::default();
+            return Needles(Vec::new(), true);
         }
         for t in &mut tests {
             let bits = t
@@ -130,7 +130,13 @@ impl Needles {
                 .fold(0u128, |m, i| m | 1 << i);
             t.mask = Some(bits);
         }
-        Needles(words)
+        Needles(words, false)
+    }
+
+    /// Whether some case-insensitive test was left unnumbered (there were more than 128
+    /// words) and so reads the profile's lower-cased texts themselves.
+    pub fn reads_texts(&self) -> bool {
+        self.1
     }
 
     /// Bit `i` is set when `text` (lower case) contains word `i`.
@@ -363,11 +369,11 @@ pub struct Facts<'a> {
     pub ceo_plans_to_step_down: bool,
     /// Retention need.
     pub retain_key_executive: bool,
-    /// CEO gap tags, lower-cased.
+    /// CEO gap tags: lower-cased wherever a test reads them rather than `words`.
     pub ceo_gaps: &'a [String],
-    /// CEO strength tags, lower-cased.
+    /// CEO strength tags: lower-cased wherever a test reads them rather than `words`.
     pub ceo_strengths: &'a [String],
-    /// Industry, lower-cased.
+    /// Industry: lower-cased wherever a test reads it rather than `words`.
     pub industry: &'a str,
     /// Declared event ids.
     pub events: &'a [String],

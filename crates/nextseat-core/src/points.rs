@@ -58,28 +58,30 @@ impl Points {
 impl Points {
     /// Appends the points as [`Display`](fmt::Display) writes them (`81.0`, `-4.0`),
     /// without the formatting machinery: a batch writes four of these per row.
-    pub fn push_to(self, out: &mut String) {
+    pub fn push_to(self, out: &mut Vec<u8>) {
         if self.0 < 0 {
-            out.push('-');
+            out.push(b'-');
         }
         let a = self.0.unsigned_abs();
-        let mut digits = [0u8; 20];
-        let mut n = a / 10;
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        for &d in &digits[i..] {
-            out.push(char::from(d));
-        }
-        out.push('.');
-        out.push(char::from(b'0' + (a % 10) as u8));
+        push_digits(out, a / 10);
+        out.push(b'.');
+        out.push(b'0' + (a % 10) as u8);
     }
+}
+
+/// Appends the decimal digits of `n`.
+pub(crate) fn push_digits(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 impl fmt::Display for Points {
@@ -147,9 +149,22 @@ mod tests {
     #[test]
     fn push_to_writes_what_display_writes() {
         for t in [0, 1, 9, 10, 815, 1000, -40, -5, 123_456_789, i64::MIN + 1] {
-            let mut s = String::new();
+            let mut s = Vec::new();
             Points::from_tenths(t).push_to(&mut s);
-            assert_eq!(s, Points::from_tenths(t).to_string(), "{t} tenths");
+            assert_eq!(
+                s,
+                Points::from_tenths(t).to_string().as_bytes(),
+                "{t} tenths"
+            );
+        }
+    }
+
+    #[test]
+    fn digits_are_written_as_display_writes_them() {
+        for n in [0, 7, 10, 99, 100, 123_456_789, u64::MAX] {
+            let mut s = Vec::new();
+            push_digits(&mut s, n);
+            assert_eq!(s, n.to_string().as_bytes());
         }
     }
 

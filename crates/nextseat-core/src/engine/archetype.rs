@@ -7,37 +7,36 @@ use crate::condition::Facts;
 use crate::kb::{ArchetypeRule, KnowledgeBase};
 use crate::points::Points;
 
-/// Every archetype's KB index and score, best first; `fired` is told of each rule that
-/// holds.
+/// Every archetype's KB index and score, best first, into `ranked` (emptied first);
+/// `fired` is told of each rule that holds.
 pub fn scored(
     kb: &KnowledgeBase,
     facts: &Facts<'_>,
+    ranked: &mut Vec<(usize, Points)>,
     mut fired: impl FnMut(usize, &ArchetypeRule),
-) -> Vec<(usize, Points)> {
+) {
     let compiled = &kb.conditions().archetype_rules;
-    let mut ranked: Vec<(usize, Points)> = kb
-        .archetypes
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let mut raw = Points::ZERO;
-            for (r, when) in a.rules.iter().zip(&compiled[i]) {
-                if when.holds(facts) {
-                    raw += r.points;
-                    fired(i, r);
-                }
+    ranked.clear();
+    ranked.extend(kb.archetypes.iter().enumerate().map(|(i, a)| {
+        let mut raw = Points::ZERO;
+        for (r, when) in a.rules.iter().zip(&compiled[i]) {
+            if when.holds(facts) {
+                raw += r.points;
+                fired(i, r);
             }
-            (i, raw.clamp(Points::ZERO, Points::whole(100)))
-        })
-        .collect();
+        }
+        (i, raw.clamp(Points::ZERO, Points::whole(100)))
+    }));
     ranked.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
-    ranked
 }
 
 /// All archetypes, best first, with the reasons that placed them.
 pub fn rank(kb: &KnowledgeBase, facts: &Facts<'_>) -> ArchetypeRanking {
     let mut reasons: Vec<Vec<String>> = vec![Vec::new(); kb.archetypes.len()];
-    let order = scored(kb, facts, |i, r| reasons[i].push(r.reason.clone()));
+    let mut order = Vec::new();
+    scored(kb, facts, &mut order, |i, r| {
+        reasons[i].push(r.reason.clone())
+    });
     let ranked: Vec<ArchetypeScore> = order
         .into_iter()
         .map(|(i, score)| ArchetypeScore {

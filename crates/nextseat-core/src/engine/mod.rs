@@ -111,8 +111,10 @@ pub struct Assessor<'kb> {
     seen: Vec<bool>,
     /// The last summary's outcome, kept for its buffers.
     spare: Outcome,
-    /// Each tag or industry text seen, with its hits on the KB's needles.
+    /// Each tag or industry text seen, as written, with its hits on the KB's needles.
     word_memo: rustc_hash::FxHashMap<Box<str>, u128>,
+    /// A spare buffer for the archetype ranking.
+    ranked: Vec<(usize, Points)>,
 }
 
 impl<'kb> Assessor<'kb> {
@@ -124,14 +126,15 @@ impl<'kb> Assessor<'kb> {
             seen: Vec::new(),
             spare: Outcome::default(),
             word_memo: Default::default(),
+            ranked: Vec::new(),
         }
     }
 
     /// The full assessment, with its explanation.
     pub fn assess(&mut self, profile: &Profile, extra: &[SignHit]) -> Assessment {
-        let lowered = Lowered::of(profile);
+        let lowered = Lowered::of(self.kb, profile);
         let mut facts = lowered.facts(self.kb, profile);
-        facts.words = Some(self.word_hits(&facts));
+        facts.words = Some(self.word_hits(profile));
         let mut outcome = Outcome::default();
         self.evaluate(profile, extra, &facts, &mut outcome);
         explain::assessment(self.kb, profile, extra, &facts, &outcome)
@@ -139,9 +142,9 @@ impl<'kb> Assessor<'kb> {
 
     /// Only the numbers: the four scores, the primary seat and the best COO archetype.
     pub fn summary(&mut self, profile: &Profile) -> Summary<'kb> {
-        let lowered = Lowered::of(profile);
+        let lowered = Lowered::of(self.kb, profile);
         let mut facts = lowered.facts(self.kb, profile);
-        facts.words = Some(self.word_hits(&facts));
+        facts.words = Some(self.word_hits(profile));
         let mut outcome = std::mem::take(&mut self.spare);
         self.evaluate(profile, &[], &facts, &mut outcome);
         let kb = self.kb;
@@ -159,8 +162,9 @@ impl<'kb> Assessor<'kb> {
     }
 
     /// The profile's tags and industry checked against the KB's needles, each distinct
-    /// text once per assessor (tags repeat from company to company).
-    fn word_hits(&mut self, facts: &Facts<'_>) -> WordHits {
+    /// text once per assessor (tags repeat from company to company), lower-cased only
+    /// when it is first seen.
+    fn word_hits(&mut self, profile: &Profile) -> WordHits {
         const MEMO_LIMIT: usize = 10_000;
         if self.word_memo.len() >= MEMO_LIMIT {
             self.word_memo.clear();
@@ -169,15 +173,20 @@ impl<'kb> Assessor<'kb> {
         let memo = &mut self.word_memo;
         let mut hits_of = |text: &str| match memo.get(text) {
             Some(&h) => h,
-            None => *memo
-                .entry(text.into())
-                .or_insert_with(|| needles.hits(text)),
+            None => *memo.entry(text.into()).or_insert_with(|| {
+                if has_upper(text) {
+                    needles.hits(&text.to_lowercase())
+                } else {
+                    needles.hits(text)
+                }
+            }),
         };
         let mut any = |tags: &[String]| tags.iter().fold(0, |m, t| m | hits_of(t));
+        let leadership = &profile.leadership;
         WordHits {
-            gaps: any(facts.ceo_gaps),
-            strengths: any(facts.ceo_strengths),
-            industry: hits_of(facts.industry),
+            gaps: any(&leadership.ceo_gaps),
+            strengths: any(&leadership.ceo_strengths),
+            industry: hits_of(profile.company.industry.as_deref().unwrap_or("")),
         }
     }
 
@@ -253,12 +262,22 @@ impl<'kb> Assessor<'kb> {
         let coo_needed = seats.iter().any(|s| {
             s.role == RoleId::Coo && matches!(s.verdict, Verdict::HireNow | Verdict::PlanNext)
         });
-        out.archetypes = coo_needed.then(|| archetype::scored(kb, facts, |_, _| {}));
+        let mut ranked = out
+            .archetypes
+            .take()
+            .unwrap_or_else(|| std::mem::take(&mut self.ranked));
+        if coo_needed {
+            archetype::scored(kb, facts, &mut ranked, |_, _| {});
+            out.archetypes = Some(ranked);
+        } else {
+            self.ranked = ranked;
+        }
     }
 }
 
-/// The profile's free tags and industry, lower-cased once for the conditions; `None`
-/// where the profile's own text is lower case already.
+/// The profile's free tags and industry, lower-cased once for the conditions that read
+/// them; `None` where the profile's own text is lower case already, or where no
+/// condition reads texts (every word test is answered from [`WordHits`]).
 struct Lowered {
     gaps: Option<Vec<String>>,
     strengths: Option<Vec<String>>,
@@ -274,7 +293,14 @@ fn has_upper(s: &str) -> bool {
 }
 
 impl Lowered {
-    fn of(profile: &Profile) -> Lowered {
+    fn of(kb: &KnowledgeBase, profile: &Profile) -> Lowered {
+        if !kb.conditions().needles.reads_texts() {
+            return Lowered {
+                gaps: None,
+                strengths: None,
+                industry: None,
+            };
+        }
         let lower = |v: &[String]| -> Option<Vec<String>> {
             v.iter()
                 .any(|s| has_upper(s))

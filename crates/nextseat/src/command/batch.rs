@@ -12,11 +12,10 @@ use crate::error::CliError;
 use crate::io::load_kb;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use nextseat_core::batch::{Columns, OUTPUT_COLUMNS, Summary, row_error};
+use nextseat_core::batch::{Columns, OUTPUT_COLUMNS, Summary, push_csv_line, row_error};
 use nextseat_core::engine::Assessor;
 use nextseat_core::{Assessment, Format, KnowledgeBase, Profile};
 use serde::Serialize;
-use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -637,7 +636,7 @@ fn json_profile(kb: &KnowledgeBase, line: &[u8]) -> Result<Profile, String> {
 
 /// A chunk's results, serialised.
 enum Output {
-    Csv(Box<csv::Writer<Vec<u8>>>, String),
+    Csv(Vec<u8>),
     Jsonl(Vec<u8>),
 }
 
@@ -654,55 +653,24 @@ impl Output {
     /// Output into `buffer` (empty, but perhaps with capacity from an earlier chunk).
     fn new(to: BatchFormat, buffer: Vec<u8>) -> Output {
         match to {
-            BatchFormat::Csv => {
-                Output::Csv(Box::new(csv::Writer::from_writer(buffer)), String::new())
-            }
+            BatchFormat::Csv => Output::Csv(buffer),
             BatchFormat::Jsonl => Output::Jsonl(buffer),
         }
     }
 
     fn push(&mut self, row: u64, name: Option<&str>, outcome: &Outcome<'_>) {
         match self {
-            Output::Csv(w, nums) => {
-                let summary = match outcome {
-                    Outcome::Summary(s) => Some(s.clone()),
-                    Outcome::Full(a) => Some(Summary::of(a)),
-                    Outcome::Bad(..) => None,
-                };
-                // The row number and the four scores, formatted into one reused buffer.
-                nums.clear();
-                let mut ends = [0usize; 5];
-                let _ = write!(nums, "{row}");
-                ends[0] = nums.len();
-                if let Some(s) = &summary {
-                    for (k, p) in s.scores.iter().enumerate() {
-                        p.push_to(nums);
-                        ends[k + 1] = nums.len();
+            Output::Csv(buf) => {
+                let full;
+                let (summary, error) = match outcome {
+                    Outcome::Summary(s) => (Some(s), ""),
+                    Outcome::Full(a) => {
+                        full = Summary::of(a);
+                        (Some(&full), "")
                     }
-                } else {
-                    let first = ends[0];
-                    ends[1..].fill(first);
-                }
-                let num = |k: usize| &nums[if k == 0 { 0 } else { ends[k - 1] }..ends[k]];
-                let fields = [
-                    num(0),
-                    name.unwrap_or(""),
-                    summary
-                        .as_ref()
-                        .and_then(|s| s.primary)
-                        .map_or("", |r| r.as_str()),
-                    num(1),
-                    num(2),
-                    num(3),
-                    num(4),
-                    summary.as_ref().and_then(|s| s.coo_archetype).unwrap_or(""),
-                    match outcome {
-                        Outcome::Bad(e, _) => e.as_str(),
-                        _ => "",
-                    },
-                ];
-                // Writing to a Vec cannot fail.
-                let _ = w.write_record(fields);
+                    Outcome::Bad(e, _) => (None, e.as_str()),
+                };
+                push_csv_line(buf, row, name, summary, error);
             }
             Output::Jsonl(buf) => {
                 let (result, error) = match outcome {
@@ -719,8 +687,7 @@ impl Output {
 
     fn finish(self) -> Vec<u8> {
         match self {
-            Output::Csv(w, _) => w.into_inner().unwrap_or_default(),
-            Output::Jsonl(buf) => buf,
+            Output::Csv(buf) | Output::Jsonl(buf) => buf,
         }
     }
 }
