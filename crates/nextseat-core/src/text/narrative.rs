@@ -105,6 +105,8 @@ const MEMO_LIMIT: usize = 50_000;
 pub struct Matcher {
     analyzer: Analyzer,
     patterns: Vec<Pattern>,
+    /// By pattern: its sign (a copy of `patterns[i].sign`, packed for the hot loop).
+    pattern_sign: Vec<u32>,
     /// By stem id: the patterns that start with that stem (see [`Starts`]).
     starts: Vec<Starts>,
     /// One-word patterns, grouped by stem.
@@ -316,6 +318,7 @@ impl Matcher {
         for (i, r) in resolved.iter().enumerate() {
             resolved_by_first[r[0] as usize].push(i);
         }
+        let pattern_sign = patterns.iter().map(|p| p.sign as u32).collect();
         Matcher {
             resolved_by_first,
             negator: flags(&negators),
@@ -326,6 +329,7 @@ impl Matcher {
             signs: kb.signs.len(),
             analyzer,
             patterns,
+            pattern_sign,
             starts,
             single_patterns,
             pairs,
@@ -456,10 +460,13 @@ impl Matcher {
                 }
                 let starts = &candidates[k..group];
                 k = group;
-                let p = &self.patterns[pi as usize];
-                if found_sign[p.sign] {
+                // The sign first, from a table small enough to stay in cache: most
+                // candidates belong to a sign already found or are ruled out here.
+                let sign = self.pattern_sign[pi as usize] as usize;
+                if found_sign[sign] {
                     continue;
                 }
+                let p = &self.patterns[pi as usize];
                 let Some((first, last)) = starts.iter().find_map(|&(_, at)| {
                     match_at(clause, &p.stems, at as usize, self.max_gap, positions)
                 }) else {

@@ -1,12 +1,14 @@
 //! `nextseat batch INPUT -o OUTPUT`: many profiles in, one result per row out.
 //!
 //! A pipeline of plain threads with bounded channels between the stages: a reader splits
-//! the input into chunks of rows, `--jobs` workers assess chunk after chunk, and the
-//! calling thread writes the results. Chunk `k` goes to worker `k mod N` and its result is
-//! collected from worker `k mod N`, so the output keeps the input's order without a
-//! reorder buffer, and memory stays flat however long the input is. The output goes to a
-//! temporary file beside the target, renamed into place only once every row is written;
-//! an interrupted batch (Ctrl-C, a failed disk) leaves the target as it was.
+//! the input into numbered chunks of rows, `--jobs` workers take chunk after chunk from
+//! one shared queue (whichever is free takes the next), and the calling thread writes
+//! the results, putting them back in input order. A chunk's row buffers return to the
+//! reader only once its results are written, and the reader makes a fixed number of
+//! them, so the chunks read and not yet written are bounded and memory stays flat
+//! however long the input is. The output goes to a temporary file beside the target,
+//! renamed into place only once every row is written; an interrupted batch (Ctrl-C, a
+//! failed disk) leaves the target as it was.
 
 use crate::error::CliError;
 use crate::io::load_kb;
@@ -18,9 +20,9 @@ use nextseat_core::{Assessment, Format, KnowledgeBase, Profile};
 use serde::Serialize;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Batch file formats.
@@ -84,8 +86,6 @@ pub struct Args {
 /// Rows per chunk: large enough that channel traffic is noise, small enough that the
 /// progress bar moves smoothly and the chunks in flight stay a few hundred kilobytes.
 const CHUNK_ROWS: usize = 512;
-/// Chunks queued per worker, in each direction.
-const QUEUE: usize = 2;
 /// Longest accepted JSONL line (one profile).
 const MAX_LINE: usize = 1024 * 1024;
 
@@ -120,6 +120,8 @@ enum Rows {
 
 /// Rows for one worker: the first `len` entries of `rows` (the rest are spare buffers).
 struct Chunk {
+    /// The chunk's place in the input: 0, 1, 2, ...
+    seq: u64,
     first_row: u64,
     rows: Rows,
     len: usize,
@@ -127,12 +129,14 @@ struct Chunk {
     end_byte: u64,
 }
 
-/// What a worker made of a chunk.
+/// What a worker made of a chunk, with the chunk's row buffers to hand back.
 struct Done {
+    seq: u64,
     bytes: Vec<u8>,
     rows: u64,
     bad: u64,
     end_byte: u64,
+    buffers: Rows,
 }
 
 /// Runs `batch`.
@@ -214,64 +218,70 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
     let mut rows = 0u64;
     let mut bad = 0u64;
     let read_result = std::thread::scope(|scope| -> Result<(), CliError> {
-        let mut to_workers = Vec::with_capacity(jobs);
-        let mut from_workers = Vec::with_capacity(jobs);
-        let mut buffers_back = Vec::with_capacity(jobs);
-        // Emptied row buffers go back to the reader, written output buffers back to
-        // their worker: after the first few chunks, nothing is allocated per row.
-        let (rows_back, spare_rows) = sync_channel::<Rows>(2 * jobs + 2);
+        // Chunks read and not yet written: each holds one set of row buffers, and the
+        // reader makes no more sets than this.
+        let slots = 2 * jobs + 2;
+        let (to_workers, chunks) = sync_channel::<Chunk>(jobs);
+        let chunks = Arc::new(Mutex::new(chunks));
+        let (done, from_workers) = sync_channel::<Done>(slots);
+        // Written chunks' row buffers go back to the reader, and their output buffers
+        // to the workers: after the first few chunks, nothing is allocated per row.
+        let (rows_back, spare_rows) = sync_channel::<Rows>(slots);
+        let (bytes_back, spare_bytes) = sync_channel::<Vec<u8>>(slots + jobs);
+        let spare_bytes = Arc::new(Mutex::new(spare_bytes));
         for w in 0..jobs {
-            let (tx, rx) = sync_channel::<Chunk>(QUEUE);
-            let (done_tx, done_rx) = sync_channel::<Done>(QUEUE);
-            let (bytes_back, spare_bytes) = sync_channel::<Vec<u8>>(QUEUE + 2);
             let kb = Arc::clone(&kb);
             let columns = input.columns();
             let worker = Worker {
-                chunks: rx,
-                done: done_tx,
-                rows_back: rows_back.clone(),
-                spare_bytes,
+                chunks: Arc::clone(&chunks),
+                done: done.clone(),
+                spare_bytes: Arc::clone(&spare_bytes),
             };
             std::thread::Builder::new()
                 .name(format!("batch-worker-{w}"))
                 .spawn_scoped(scope, move || worker.run(&kb, columns.as_deref(), to))
                 .map_err(|e| CliError::Failed(format!("cannot start a worker thread: {e}")))?;
-            to_workers.push(tx);
-            from_workers.push(done_rx);
-            buffers_back.push(bytes_back);
         }
-        drop(rows_back);
+        drop(done);
         let stop = &interrupted;
         let reader = std::thread::Builder::new()
             .name("batch-reader".into())
-            .spawn_scoped(scope, move || input.read_all(to_workers, spare_rows, stop))
-            .map_err(|e| CliError::Failed(format!("cannot start the reader thread: {e}")))?;
-        // Results come back in input order: chunk k from worker k mod N. A worker's
-        // channel closes when the reader is done with it.
+            .spawn_scoped(scope, move || {
+                input.read_all(&to_workers, spare_rows, slots, stop)
+            })
+            .map_err(|e| CliError::Failed(format!("cannot start a worker thread: {e}")))?;
+        // Results arrive in whatever order the workers finish; they are written in
+        // input order. The queue ends when every worker has stopped, which they do
+        // once the reader is done.
         let mut failure = None;
         let mut last_drawn = started;
-        'collect: for k in 0.. {
-            let Ok(mut done) = from_workers[k % jobs].recv() else {
-                break 'collect;
-            };
-            if failure.is_none()
-                && let Err(e) = sink.write(&done.bytes)
-            {
-                failure = Some(e);
-                interrupted.store(true, Ordering::Relaxed);
+        let mut waiting: Vec<Done> = Vec::with_capacity(slots);
+        let mut next = 0u64;
+        for result in from_workers.iter() {
+            waiting.push(result);
+            while let Some(i) = waiting.iter().position(|d| d.seq == next) {
+                let mut done = waiting.swap_remove(i);
+                next += 1;
+                if failure.is_none()
+                    && let Err(e) = sink.write(&done.bytes)
+                {
+                    failure = Some(e);
+                    interrupted.store(true, Ordering::Relaxed);
+                }
+                rows += done.rows;
+                bad += done.bad;
+                // The bar redraws at most ten times a second; so does its text.
+                if !progress.is_hidden() && last_drawn.elapsed() >= Duration::from_millis(100) {
+                    last_drawn = Instant::now();
+                    progress.set_position(done.end_byte);
+                    let secs = started.elapsed().as_secs_f64().max(1e-3);
+                    progress.set_message(format!("{rows} rows · {:.0} rows/s", rows as f64 / secs));
+                }
+                done.bytes.clear();
+                // Neither queue can be full: each holds at most the buffers in flight.
+                let _ = bytes_back.try_send(done.bytes);
+                let _ = rows_back.try_send(done.buffers);
             }
-            rows += done.rows;
-            bad += done.bad;
-            // The bar redraws at most ten times a second; so does its text.
-            if !progress.is_hidden() && last_drawn.elapsed() >= Duration::from_millis(100) {
-                last_drawn = Instant::now();
-                progress.set_position(done.end_byte);
-                let secs = started.elapsed().as_secs_f64().max(1e-3);
-                progress.set_message(format!("{rows} rows · {:.0} rows/s", rows as f64 / secs));
-            }
-            done.bytes.clear();
-            // A worker that has finished no longer takes buffers back.
-            let _ = buffers_back[k % jobs].try_send(done.bytes);
         }
         let read = reader
             .join()
@@ -396,23 +406,34 @@ impl Source {
         }
     }
 
-    /// Reads every row, sending chunk `k` to worker `k mod N`, refilling the row buffers
-    /// that come back on `spare`. Stops early when `stop` is set or a worker is gone.
-    /// Dropping the senders closes the workers' queues.
+    /// Reads every row into chunks for the workers, refilling the row buffers that come
+    /// back on `spare` once a chunk is written; at most `slots` sets of buffers are
+    /// made. Stops early when `stop` is set or the workers are gone. Dropping the
+    /// sender (on return) closes the workers' queue.
     fn read_all(
         &mut self,
-        workers: Vec<SyncSender<Chunk>>,
+        workers: &SyncSender<Chunk>,
         spare: Receiver<Rows>,
+        slots: usize,
         stop: &AtomicBool,
     ) -> Result<(), String> {
         let mut next_row = 1u64;
-        for k in 0.. {
+        let mut made = 0;
+        for seq in 0.. {
             if stop.load(Ordering::Relaxed) {
                 return Ok(());
             }
             let mut rows = match spare.try_recv() {
                 Ok(rows) => rows,
-                Err(_) => self.new_rows(),
+                Err(_) if made < slots => {
+                    made += 1;
+                    self.new_rows()
+                }
+                // Every set is in flight: wait for the oldest chunk to be written.
+                Err(_) => match spare.recv() {
+                    Ok(rows) => rows,
+                    Err(_) => return Ok(()),
+                },
             };
             let (len, end_byte) = self.fill(&mut rows)?;
             if len == 0 {
@@ -421,12 +442,13 @@ impl Source {
             let first_row = next_row;
             next_row += len as u64;
             let chunk = Chunk {
+                seq,
                 first_row,
                 rows,
                 len,
                 end_byte,
             };
-            if workers[k % workers.len()].send(chunk).is_err() {
+            if workers.send(chunk).is_err() {
                 return Ok(());
             }
         }
@@ -500,22 +522,33 @@ impl Source {
 
 /// A worker's ends of the pipeline.
 struct Worker {
-    chunks: Receiver<Chunk>,
+    /// The queue every worker takes chunks from.
+    chunks: Arc<Mutex<Receiver<Chunk>>>,
     done: SyncSender<Done>,
-    rows_back: SyncSender<Rows>,
-    spare_bytes: Receiver<Vec<u8>>,
+    spare_bytes: Arc<Mutex<Receiver<Vec<u8>>>>,
 }
 
 impl Worker {
-    /// Assesses each chunk it is given, in order.
+    /// Assesses chunk after chunk until the queue closes.
     fn run(self, kb: &KnowledgeBase, columns: Option<&Columns>, to: BatchFormat) {
         let mut assessor = Assessor::new(kb);
         let mut profile = Profile::with_employees(1);
         // The record being assessed is swapped out of its chunk and back, so that
         // turning it into a StringRecord (one UTF-8 check) needs no copy.
         let mut hole = csv::ByteRecord::new();
-        for mut chunk in self.chunks.iter() {
-            let buffer = self.spare_bytes.try_recv().unwrap_or_default();
+        loop {
+            // A worker that panicked while holding a lock ends the batch.
+            let next = match self.chunks.lock() {
+                Ok(queue) => queue.recv(),
+                Err(_) => return,
+            };
+            let Ok(mut chunk) = next else {
+                return;
+            };
+            let buffer = match self.spare_bytes.lock() {
+                Ok(spare) => spare.try_recv().unwrap_or_default(),
+                Err(_) => return,
+            };
             let mut out = Output::new(to, buffer);
             let mut bad = 0;
             for i in 0..chunk.len {
@@ -544,12 +577,13 @@ impl Worker {
                 out.push(row, name, &outcome);
             }
             let finished = Done {
+                seq: chunk.seq,
                 bytes: out.finish(),
                 rows: chunk.len as u64,
                 bad,
                 end_byte: chunk.end_byte,
+                buffers: chunk.rows,
             };
-            let _ = self.rows_back.try_send(chunk.rows);
             if self.done.send(finished).is_err() {
                 return;
             }
