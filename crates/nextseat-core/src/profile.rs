@@ -246,17 +246,39 @@ pub const MAX_TEXT: usize = 20_000;
 
 /// Whether `t` holds a control character other than a line break or tab.
 fn has_control(t: &str) -> bool {
+    const ONES: u64 = u64::MAX / 0xff;
+    const HIGH: u64 = ONES * 0x80;
     let bad = |ch: char| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t');
-    // One pass over the bytes; only a text with non-ASCII characters is walked by char.
+    // Eight bytes at a time: a chunk of printable ASCII (nearly every chunk) is passed
+    // after two word operations; any other chunk is looked at byte by byte. Only a
+    // text with non-ASCII characters is walked by char.
     let mut ascii = true;
-    for &b in t.as_bytes() {
-        if !(0x20..0x7f).contains(&b) {
-            if b >= 0x80 {
-                ascii = false;
-            } else if !matches!(b, b'\n' | b'\r' | b'\t') {
-                return true;
+    let mut look = |bytes: &[u8]| {
+        for &b in bytes {
+            if !(0x20..0x7f).contains(&b) {
+                if b >= 0x80 {
+                    ascii = false;
+                } else if !matches!(b, b'\n' | b'\r' | b'\t') {
+                    return true;
+                }
             }
         }
+        false
+    };
+    let mut chunks = t.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // Some byte is below 0x20, or is 0x7f or above (false alarms only cost a look).
+        let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+        let del_or_high = (x.wrapping_add(ONES) | x) & HIGH;
+        if below_space | del_or_high != 0 && look(chunk) {
+            return true;
+        }
+    }
+    if look(chunks.remainder()) {
+        return true;
     }
     !ascii && t.chars().any(bad)
 }
@@ -415,6 +437,18 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn control_characters_are_found_as_char_by_char(t in "(\\PC|\\pC|[\t\n\r\x7f]){0,40}") {
+            let by_char = t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+            proptest::prop_assert_eq!(has_control(&t), by_char);
+        }
+
+        #[test]
+        fn one_odd_character_in_plain_text_is_judged_alike(
+            text in "[ -~]{0,40}",
+            odd in "[\x00-\x1f\x7f\u{80}-\u{9f}é\u{2028}]",
+            at in 0usize..41,
+        ) {
+            let mut t = text.clone();
+            t.insert_str(at.min(text.len()), &odd);
             let by_char = t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
             proptest::prop_assert_eq!(has_control(&t), by_char);
         }

@@ -21,7 +21,7 @@ fn band_text(min: f64, below: Option<f64>) -> String {
 
 /// Sets each seat's verdict and the rule behind it. Returns the seat the layering rule
 /// starts with when it held others back.
-pub fn verdicts(kb: &KnowledgeBase, seats: &mut [Seat], facts: &Facts<'_>) -> Option<RoleId> {
+pub fn verdicts(kb: &KnowledgeBase, seats: &mut [Seat; 4], facts: &Facts<'_>) -> Option<RoleId> {
     for seat in seats.iter_mut() {
         if facts.current_roles.contains(&seat.role) {
             seat.verdict = Verdict::AlreadyFilled;
@@ -42,9 +42,16 @@ pub fn verdicts(kb: &KnowledgeBase, seats: &mut [Seat], facts: &Facts<'_>) -> Op
     if !kb.conditions().layering.iter().any(|c| c.holds(facts)) {
         return None;
     }
-    let mut order: Vec<usize> = (0..seats.len())
-        .filter(|&i| seats[i].verdict == Verdict::HireNow && kb.role(seats[i].role).executive)
-        .collect();
+    // The executive hire_now seats, best first (a fixed array: this runs per profile).
+    let mut order = [0usize; 4];
+    let mut n = 0;
+    for (i, seat) in seats.iter().enumerate() {
+        if seat.verdict == Verdict::HireNow && kb.role(seat.role).executive {
+            order[n] = i;
+            n += 1;
+        }
+    }
+    let order = &mut order[..n];
     order.sort_by(|&a, &b| {
         seats[b]
             .score
@@ -52,8 +59,8 @@ pub fn verdicts(kb: &KnowledgeBase, seats: &mut [Seat], facts: &Facts<'_>) -> Op
             .then(seats[a].role.seat_index().cmp(&seats[b].role.seat_index()))
     });
     let keep = layering.max_executive_hire_now as usize;
-    let held: Vec<usize> = order.iter().skip(keep).copied().collect();
-    for &i in &held {
+    let held = order.get(keep..).unwrap_or(&[]);
+    for &i in held {
         seats[i].verdict = Verdict::PlanNext;
         seats[i].rule = VerdictRule::Layering;
     }

@@ -132,21 +132,23 @@ impl<'kb> Assessor<'kb> {
 
     /// The full assessment, with its explanation.
     pub fn assess(&mut self, profile: &Profile, extra: &[SignHit]) -> Assessment {
-        let lowered = Lowered::of(self.kb, profile);
-        let mut facts = lowered.facts(self.kb, profile);
-        facts.words = Some(self.word_hits(profile));
         let mut outcome = Outcome::default();
-        self.evaluate(profile, extra, &facts, &mut outcome);
+        events_of(self.kb, profile, &mut outcome.events);
+        let lowered = Lowered::of(self.kb, profile);
+        let mut facts = lowered.facts(self.kb, profile, &outcome.events);
+        facts.words = Some(self.word_hits(profile));
+        self.decide(profile, extra, &facts, &mut outcome);
         explain::assessment(self.kb, profile, extra, &facts, &outcome)
     }
 
     /// Only the numbers: the four scores, the primary seat and the best COO archetype.
     pub fn summary(&mut self, profile: &Profile) -> Summary<'kb> {
-        let lowered = Lowered::of(self.kb, profile);
-        let mut facts = lowered.facts(self.kb, profile);
-        facts.words = Some(self.word_hits(profile));
         let mut outcome = std::mem::take(&mut self.spare);
-        self.evaluate(profile, &[], &facts, &mut outcome);
+        events_of(self.kb, profile, &mut outcome.events);
+        let lowered = Lowered::of(self.kb, profile);
+        let mut facts = lowered.facts(self.kb, profile, &outcome.events);
+        facts.words = Some(self.word_hits(profile));
+        self.decide(profile, &[], &facts, &mut outcome);
         let kb = self.kb;
         let summary = Summary {
             primary: outcome.primary,
@@ -199,6 +201,18 @@ impl<'kb> Assessor<'kb> {
         facts: &Facts<'_>,
         out: &mut Outcome,
     ) {
+        events_of(self.kb, profile, &mut out.events);
+        self.decide(profile, extra, facts, out);
+    }
+
+    /// [`Assessor::evaluate`] with `out.events` already holding the profile's events.
+    fn decide(
+        &mut self,
+        profile: &Profile,
+        extra: &[SignHit],
+        facts: &Facts<'_>,
+        out: &mut Outcome,
+    ) {
         let kb = self.kb;
         let mut c = Collector::new(kb, &mut self.seen, &mut out.signs);
         for id in &profile.situation.signs {
@@ -218,20 +232,9 @@ impl<'kb> Assessor<'kb> {
                 c.push(i, hit.origin, Via::Extra(x));
             }
         }
-        let events = &mut out.events;
-        events.clear();
-        for id in &profile.situation.events {
-            if let Some(e) = kb.event_index(id)
-                && !events.contains(&e)
-            {
-                events.push(e);
-            }
-        }
-        for &e in events.iter() {
-            for s in &kb.events[e].implies {
-                if let Some(i) = kb.sign_index(s) {
-                    c.push(i, Origin::Event, Via::Event(e));
-                }
+        for &e in out.events.iter() {
+            for &i in kb.implied_signs(e) {
+                c.push(i, Origin::Event, Via::Event(e));
             }
         }
         out.factors.clear();
@@ -271,6 +274,18 @@ impl<'kb> Assessor<'kb> {
             out.archetypes = Some(ranked);
         } else {
             self.ranked = ranked;
+        }
+    }
+}
+
+/// The profile's declared events by KB index, each once, in declared order, into `out`.
+fn events_of(kb: &KnowledgeBase, profile: &Profile, out: &mut Vec<usize>) {
+    out.clear();
+    for id in &profile.situation.events {
+        if let Some(e) = kb.event_index(id)
+            && !out.contains(&e)
+        {
+            out.push(e);
         }
     }
 }
@@ -318,20 +333,21 @@ impl Lowered {
         }
     }
 
-    fn facts<'a>(&'a self, kb: &'a KnowledgeBase, profile: &'a Profile) -> Facts<'a> {
+    /// The facts conditions read; `events` are the profile's events by KB index.
+    fn facts<'a>(
+        &'a self,
+        kb: &'a KnowledgeBase,
+        profile: &'a Profile,
+        events: &[usize],
+    ) -> Facts<'a> {
         let employees = profile.employees();
         let revenue = profile.company.annual_revenue_usd;
         let size_band = kb.size_band_index(employees);
         let revenue_band = revenue.map(|r| kb.revenue_band_index(r));
-        let ids = kb.conditions().layout.bits(
-            size_band,
-            revenue_band,
-            profile
-                .situation
-                .events
-                .iter()
-                .filter_map(|e| kb.event_index(e)),
-        );
+        let ids = kb
+            .conditions()
+            .layout
+            .bits(size_band, revenue_band, events.iter().copied());
         Facts {
             size_band: kb.size_bands[size_band].id.as_str(),
             revenue_band: revenue_band.map_or(crate::kb::UNKNOWN_REVENUE, |i| {

@@ -100,6 +100,9 @@ pub const UNKNOWN_REVENUE: &str = "unknown";
 pub(crate) struct Index {
     signs: rustc_hash::FxHashMap<String, usize>,
     events: rustc_hash::FxHashMap<String, usize>,
+    /// By event index: the signs it implies, by index (unknown ids left out; validation
+    /// reports them).
+    implied: Vec<Vec<usize>>,
 }
 
 impl Index {
@@ -113,6 +116,15 @@ impl Index {
         for (i, e) in events.iter().enumerate() {
             index.events.entry(e.id.clone()).or_insert(i);
         }
+        index.implied = events
+            .iter()
+            .map(|e| {
+                e.implies
+                    .iter()
+                    .filter_map(|s| index.signs.get(s).copied())
+                    .collect()
+            })
+            .collect();
         index
     }
 }
@@ -728,6 +740,12 @@ impl KnowledgeBase {
     /// The index of the event with this id.
     pub fn event_index(&self, id: &str) -> Option<usize> {
         self.index.events.get(id).copied()
+    }
+
+    /// The indices of the signs the event at index `event` implies, in its `implies`
+    /// order.
+    pub fn implied_signs(&self, event: usize) -> &[usize] {
+        self.index.implied.get(event).map_or(&[], Vec::as_slice)
     }
 
     /// The event with this id.
