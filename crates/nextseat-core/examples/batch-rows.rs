@@ -8,19 +8,26 @@
 //! ```
 //!
 //! It prints how many rows were good and bad and a checksum of the scores, so two builds
-//! can be compared for the same answers as well as the same cost.
+//! can be compared for the same answers as well as the same cost. With `--narrative`
+//! it only runs the narrative matcher over each row's `narrative` field.
 #![allow(missing_docs)]
 
 use nextseat_core::KnowledgeBase;
 use nextseat_core::Profile;
 use nextseat_core::batch::Columns;
 use nextseat_core::engine::Assessor;
+use nextseat_core::text::narrative::Scratch;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: batch-rows FILE.csv");
-        return ExitCode::from(2);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (path, narrative_only) = match args.as_slice() {
+        [path] => (path.clone(), false),
+        [path, flag] if flag == "--narrative" => (path.clone(), true),
+        _ => {
+            eprintln!("usage: batch-rows FILE.csv [--narrative]");
+            return ExitCode::from(2);
+        }
     };
     let kb = KnowledgeBase::default_kb();
     let mut reader = match csv::ReaderBuilder::new().flexible(true).from_path(&path) {
@@ -41,6 +48,9 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if narrative_only {
+        return narrative(&kb, reader, &columns);
+    }
     let mut assessor = Assessor::new(&kb);
     let mut profile = Profile::with_employees(1);
     let mut record = csv::StringRecord::new();
@@ -70,5 +80,28 @@ fn main() -> ExitCode {
         }
     }
     println!("{good} good, {bad} bad, checksum {checksum}");
+    ExitCode::SUCCESS
+}
+
+/// Only the narrative matcher, over every row's `narrative` column.
+fn narrative(
+    kb: &KnowledgeBase,
+    mut reader: csv::Reader<std::fs::File>,
+    columns: &Columns,
+) -> ExitCode {
+    let Some(at) = columns.position("narrative") else {
+        eprintln!("the file has no narrative column");
+        return ExitCode::from(2);
+    };
+    let matcher = kb.matcher();
+    let mut scratch = Scratch::default();
+    let mut record = csv::StringRecord::new();
+    let (mut rows, mut hits) = (0u64, 0u64);
+    while let Ok(true) = reader.read_record(&mut record) {
+        rows += 1;
+        let text = record.get(at).unwrap_or("");
+        hits += matcher.scan(&mut scratch, text).len() as u64;
+    }
+    println!("{rows} rows, {hits} signs found in narratives");
     ExitCode::SUCCESS
 }

@@ -102,6 +102,12 @@ impl Columns {
         Ok(Columns { at, width })
     }
 
+    /// Where the input column `name` is in a row, when the header has it.
+    pub fn position(&self, name: &str) -> Option<usize> {
+        let c = INPUT_COLUMNS.iter().position(|c| *c == name)?;
+        self.at[c]
+    }
+
     /// How many fields the header has (every row must have as many).
     pub fn width(&self) -> usize {
         self.width

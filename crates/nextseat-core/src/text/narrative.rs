@@ -525,33 +525,17 @@ impl Matcher {
             memo.clear();
             memo_long.clear();
         }
-        let ids_of = |w: &str| {
-            (
-                self.word_ids.get(w).copied().unwrap_or(OTHER),
-                self.stem_ids
-                    .get(self.analyzer.stemmer_stem(w).as_ref())
-                    .copied()
-                    .unwrap_or(OTHER),
-            )
-        };
         // Contrast words start a new clause: the clause numbers shift by one at each.
         let mut shift = 0;
-        let mut spelled = [0u8; 16];
         packed_words(text, lower, |w, start, end, clause| {
+            // The common case, a short plain word seen before, is one lookup; the rest
+            // is out of line so that this loop stays small.
             let (word, stem) = match w {
                 Word::Packed(key) => match memo.get(&key) {
                     Some(&ids) => ids,
-                    None => *memo
-                        .entry(key)
-                        .or_insert_with(|| ids_of(unpacked(key, &mut spelled))),
+                    None => self.learn_packed(memo, key),
                 },
-                Word::Text(w) => match packed(w) {
-                    Some(key) => *memo.entry(key).or_insert_with(|| ids_of(w)),
-                    None => match memo_long.get(w) {
-                        Some(&ids) => ids,
-                        None => *memo_long.entry(w.into()).or_insert_with(|| ids_of(w)),
-                    },
-                },
+                Word::Text(w) => self.learn_text(memo, memo_long, w),
             };
             if self.breaks[word as usize] {
                 shift += 1;
@@ -564,6 +548,49 @@ impl Matcher {
                 clause: clause + shift * 1_000_000,
             });
         });
+    }
+
+    /// The word and stem ids of a lower-case word, worked out (the stemmer runs).
+    fn ids_of(&self, w: &str) -> (u32, u32) {
+        (
+            self.word_ids.get(w).copied().unwrap_or(OTHER),
+            self.stem_ids
+                .get(self.analyzer.stemmer_stem(w).as_ref())
+                .copied()
+                .unwrap_or(OTHER),
+        )
+    }
+
+    /// A packed word not in the memo yet: its ids, remembered.
+    #[cold]
+    #[inline(never)]
+    fn learn_packed(
+        &self,
+        memo: &mut rustc_hash::FxHashMap<u128, (u32, u32)>,
+        key: u128,
+    ) -> (u32, u32) {
+        let mut spelled = [0u8; 16];
+        let ids = self.ids_of(unpacked(key, &mut spelled));
+        memo.insert(key, ids);
+        ids
+    }
+
+    /// A word that [`packed_words`] hands over as text (long, contracted, hyphenated
+    /// or not ASCII): its ids, from the memo or worked out and remembered.
+    #[inline(never)]
+    fn learn_text(
+        &self,
+        memo: &mut rustc_hash::FxHashMap<u128, (u32, u32)>,
+        memo_long: &mut rustc_hash::FxHashMap<Box<str>, (u32, u32)>,
+        w: &str,
+    ) -> (u32, u32) {
+        match packed(w) {
+            Some(key) => *memo.entry(key).or_insert_with(|| self.ids_of(w)),
+            None => match memo_long.get(w) {
+                Some(&ids) => ids,
+                None => *memo_long.entry(w.into()).or_insert_with(|| self.ids_of(w)),
+            },
+        }
     }
 
     fn negated(
