@@ -152,8 +152,13 @@ def main() -> int:
           f"{memory['cpu']:>9.3f}{a.memory_rows / memory['wall']:>12,.0f}"
           f"{memory['rss_mib']:>10.1f}")
     print()
-    print(f"nextseat / python copy : {ns / py:.2f}x   (target <= 0.35x)")
-    print(f"nextseat / floor       : {ns / fl:.2f}x   (target <= 2x)")
+    def spread(other: str) -> str:
+        """The ratio within each round (the contenders ran back to back), lowest-highest."""
+        r = [n["wall"] / o["wall"] for n, o in zip(results["nextseat"], results[other])]
+        return f"{min(r):.2f}-{max(r):.2f}"
+
+    print(f"nextseat / python copy : {ns / py:.2f}x   (target <= 0.35x; rounds {spread('python')})")
+    print(f"nextseat / floor       : {ns / fl:.2f}x   (target <= 2x; rounds {spread('floor')})")
     print(f"4x rows / 1x rows      : {big_wall / ns:.2f}x   (target 3-5x)")
     print(f"peak memory, {a.memory_rows} rows: {memory['rss_mib']:.1f} MiB   (target < 100 MiB)")
     return 0

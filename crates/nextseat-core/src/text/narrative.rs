@@ -77,18 +77,6 @@ struct Pattern {
     text: String,
 }
 
-/// Where the patterns starting with one stem are: ranges of [`Matcher`]'s flat tables.
-#[derive(Clone, Copy, Debug)]
-struct Starts {
-    /// Range of `single_patterns`.
-    singles: (u32, u32),
-    /// Range of `pairs`.
-    pairs: (u32, u32),
-    /// Bit `s % 64` for every second stem `s` in that range: most words that follow
-    /// a phrase's first word are ruled out by one AND.
-    seconds: u64,
-}
-
 /// Id of a word or stem the knowledge base never mentions: it can stand between the words
 /// of a phrase, but never matches one.
 const OTHER: u32 = 0;
@@ -105,17 +93,14 @@ const MEMO_LIMIT: usize = 50_000;
 pub struct Matcher {
     analyzer: Analyzer,
     patterns: Vec<Pattern>,
-    /// By pattern: its sign (a copy of `patterns[i].sign`, packed for the hot loop).
-    pattern_sign: Vec<u32>,
-    /// By stem id: the patterns that start with that stem (see [`Starts`]).
-    starts: Vec<Starts>,
-    /// One-word patterns, grouped by stem.
-    single_patterns: Vec<u32>,
-    /// (second stem id, start and end in `pair_patterns`), grouped by first stem and
-    /// sorted by second stem within a group.
-    pairs: Vec<(u32, u32, u32)>,
-    /// Longer patterns, grouped by first stem, then by second stem.
-    pair_patterns: Vec<u32>,
+    /// One-word patterns by their stem id.
+    singles: Vec<Vec<u32>>,
+    /// Longer patterns by their first two stem ids, so that a position only tries the
+    /// patterns whose second word follows within reach: "no" starts dozens of phrases,
+    /// but few of them can match at any one place.
+    by_pair: rustc_hash::FxHashMap<(u32, u32), Vec<u32>>,
+    /// By stem id: whether some longer pattern starts with it.
+    starts_pair: Vec<bool>,
     /// Stem → id of its canonical stem (synonyms folded).
     stem_ids: HashMap<String, u32>,
     /// Special word → id.
@@ -242,40 +227,18 @@ impl Matcher {
                 None => stem_ids.remove(stem),
             };
         }
-        // Patterns by their first stem, and by their first two: one flat table each, so
-        // that a word of the text finds its candidates in a few adjacent reads.
         let mut singles: Vec<Vec<u32>> = vec![Vec::new(); canonical.len() + 1];
-        let mut by_pair: Vec<std::collections::BTreeMap<u32, Vec<u32>>> =
-            vec![Default::default(); canonical.len() + 1];
+        let mut starts_pair = vec![false; canonical.len() + 1];
+        let mut by_pair: rustc_hash::FxHashMap<(u32, u32), Vec<u32>> = Default::default();
         for (i, p) in patterns.iter().enumerate() {
             match p.stems[..] {
                 [only] => singles[only as usize].push(i as u32),
-                [first, second, ..] => by_pair[first as usize]
-                    .entry(second)
-                    .or_default()
-                    .push(i as u32),
+                [first, second, ..] => {
+                    starts_pair[first as usize] = true;
+                    by_pair.entry((first, second)).or_default().push(i as u32);
+                }
                 [] => {}
             }
-        }
-        let mut starts = Vec::with_capacity(singles.len());
-        let mut single_patterns: Vec<u32> = Vec::new();
-        let mut pairs: Vec<(u32, u32, u32)> = Vec::new();
-        let mut pair_patterns: Vec<u32> = Vec::new();
-        for (ones, twos) in singles.iter().zip(&by_pair) {
-            let (s0, p0) = (single_patterns.len() as u32, pairs.len() as u32);
-            single_patterns.extend(ones);
-            let mut seconds = 0u64;
-            for (&second, ps) in twos {
-                seconds |= 1 << (second % 64);
-                let from = pair_patterns.len() as u32;
-                pair_patterns.extend(ps);
-                pairs.push((second, from, pair_patterns.len() as u32));
-            }
-            starts.push(Starts {
-                singles: (s0, single_patterns.len() as u32),
-                pairs: (p0, pairs.len() as u32),
-                seconds,
-            });
         }
 
         let mut word_ids: HashMap<String, u32> = HashMap::new();
@@ -318,7 +281,6 @@ impl Matcher {
         for (i, r) in resolved.iter().enumerate() {
             resolved_by_first[r[0] as usize].push(i);
         }
-        let pattern_sign = patterns.iter().map(|p| p.sign as u32).collect();
         Matcher {
             resolved_by_first,
             negator: flags(&negators),
@@ -329,11 +291,9 @@ impl Matcher {
             signs: kb.signs.len(),
             analyzer,
             patterns,
-            pattern_sign,
-            starts,
-            single_patterns,
-            pairs,
-            pair_patterns,
+            singles,
+            by_pair,
+            starts_pair,
             stem_ids,
             word_ids,
             word_text,
@@ -419,27 +379,16 @@ impl Matcher {
                 if t.stem == OTHER {
                     continue;
                 }
-                let Some(starts) = self.starts.get(t.stem as usize) else {
-                    continue;
-                };
-                let (from, to) = starts.singles;
-                let ones = self.single_patterns.get(from as usize..to as usize);
-                candidates.extend(ones.into_iter().flatten().map(|&p| (p, at as u32)));
-                if starts.seconds == 0 {
+                let first = t.stem as usize;
+                candidates.extend(self.singles[first].iter().map(|&p| (p, at as u32)));
+                if !self.starts_pair[first] {
                     continue;
                 }
-                let (from, to) = starts.pairs;
-                let seconds = self.pairs.get(from as usize..to as usize).unwrap_or(&[]);
                 // The second word must come within max_gap words (see match_at).
                 let reach = (at + 2 + self.max_gap).min(clause.len());
                 for next in &clause[at + 1..reach] {
-                    if starts.seconds & (1 << (next.stem % 64)) == 0 {
-                        continue;
-                    }
-                    if let Ok(k) = seconds.binary_search_by_key(&next.stem, |&(s, ..)| s) {
-                        let (_, from, to) = seconds[k];
-                        let ps = self.pair_patterns.get(from as usize..to as usize);
-                        candidates.extend(ps.into_iter().flatten().map(|&p| (p, at as u32)));
+                    if let Some(ps) = self.by_pair.get(&(t.stem, next.stem)) {
+                        candidates.extend(ps.iter().map(|&p| (p, at as u32)));
                     }
                 }
             }
@@ -460,13 +409,10 @@ impl Matcher {
                 }
                 let starts = &candidates[k..group];
                 k = group;
-                // The sign first, from a table small enough to stay in cache: most
-                // candidates belong to a sign already found or are ruled out here.
-                let sign = self.pattern_sign[pi as usize] as usize;
-                if found_sign[sign] {
+                let p = &self.patterns[pi as usize];
+                if found_sign[p.sign] {
                     continue;
                 }
-                let p = &self.patterns[pi as usize];
                 let Some((first, last)) = starts.iter().find_map(|&(_, at)| {
                     match_at(clause, &p.stems, at as usize, self.max_gap, positions)
                 }) else {
