@@ -249,7 +249,7 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
             .spawn_scoped(scope, move || {
                 input.read_all(&to_workers, spare_rows, slots, stop)
             })
-            .map_err(|e| CliError::Failed(format!("cannot start a worker thread: {e}")))?;
+            .map_err(|e| CliError::Failed(format!("cannot start the reader thread: {e}")))?;
         // Results arrive in whatever order the workers finish; they are written in
         // input order. The queue ends when every worker has stopped, which they do
         // once the reader is done.
@@ -283,6 +283,9 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
                 let _ = rows_back.try_send(done.buffers);
             }
         }
+        // No more buffers will come back: a reader still waiting for one (only if a
+        // worker died with a chunk) stops instead of waiting forever.
+        drop(rows_back);
         let read = reader
             .join()
             .unwrap_or_else(|_| Err("the reader thread failed".to_string()));
