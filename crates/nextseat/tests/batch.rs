@@ -9,36 +9,13 @@ use std::process::{Command, Stdio};
 
 const HEADER: &str = "name,annual_revenue_usd,employees,industry,operational_intensity,market,growth,current_roles,ceo_experience_years,ceo_strengths,ceo_gaps,ceo_plans_to_step_down,retain_key_executive,signs,events,budget,narrative";
 const ACME_ROW: &str = "Acme Logistics,2500000,35,logistics,high,competitive,rapid,ceo,2,vision;sales,operations;finance,false,false,coo.firefighting;coo.missing_sops;coo.slipping_deliverables;impl.admin_backlog,rapid_expansion,moderate,";
-const EXAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../examples/acme-logistics.toml"
-);
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+mod common;
+use common::{EXAMPLE, Run, run_in};
 
+/// `nextseat ARGS` in `dir`, with `stdin` piped in.
 fn nextseat(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NEXTSEAT_KB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    if let Some(mut input) = child.stdin.take() {
-        input.write_all(stdin).expect("stdin written");
-    }
-    let out = child.wait_with_output().expect("the binary finishes");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_in(dir, args, Some(stdin), &[])
 }
 
 fn csv_rows(text: &str) -> Vec<csv::StringRecord> {

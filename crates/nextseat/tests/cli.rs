@@ -2,46 +2,10 @@
 //! contract's error rules name, and the promise that a failed command writes no file.
 #![allow(missing_docs)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-const EXAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../examples/acme-logistics.toml"
-);
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nextseat"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("NEXTSEAT_KB")
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("the binary starts");
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(stdin.unwrap_or_default())
-            .expect("stdin written");
-    }
-    let out = child.wait_with_output().expect("the binary finishes");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+mod common;
+use common::{EXAMPLE, Run, run_in};
 
 fn run(args: &[&str]) -> Run {
     run_in(Path::new("."), args, None, &[])

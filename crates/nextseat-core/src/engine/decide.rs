@@ -28,12 +28,7 @@ pub fn verdicts(kb: &KnowledgeBase, seats: &mut [Seat; 4], facts: &Facts<'_>) ->
             seat.rule = VerdictRule::Filled;
             continue;
         }
-        let s = seat.score.as_f64();
-        let i = kb
-            .verdicts
-            .iter()
-            .position(|b| s >= b.min && b.below.is_none_or(|x| s < x))
-            .unwrap_or(0);
+        let i = kb.verdict_band_index(seat.score);
         seat.verdict = kb.verdicts[i].verdict;
         seat.rule = VerdictRule::Band(i);
     }

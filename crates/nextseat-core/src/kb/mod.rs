@@ -770,10 +770,7 @@ impl KnowledgeBase {
 
     /// The position of [`KnowledgeBase::size_band`] among the size bands.
     pub fn size_band_index(&self, employees: u32) -> usize {
-        self.size_bands
-            .iter()
-            .position(|b| employees >= b.min && b.below.is_none_or(|x| employees < x))
-            .unwrap_or(0)
+        band_of(&self.size_bands, employees, |b| (b.min, b.below))
     }
 
     /// The revenue band containing `revenue` (bands cover every revenue after validation).
@@ -783,20 +780,34 @@ impl KnowledgeBase {
 
     /// The position of [`KnowledgeBase::revenue_band`] among the revenue bands.
     pub fn revenue_band_index(&self, revenue: f64) -> usize {
-        self.revenue_bands
-            .iter()
-            .position(|b| revenue >= b.min && b.below.is_none_or(|x| revenue < x))
-            .unwrap_or(0)
+        band_of(&self.revenue_bands, revenue, |b| (b.min, b.below))
     }
 
     /// The verdict band containing `score`.
     pub fn verdict_band(&self, score: Points) -> &VerdictBand {
-        let s = score.as_f64();
-        self.verdicts
-            .iter()
-            .find(|b| s >= b.min && b.below.is_none_or(|x| s < x))
-            .unwrap_or(&self.verdicts[0])
+        &self.verdicts[self.verdict_band_index(score)]
     }
+
+    /// The position of [`KnowledgeBase::verdict_band`] among the verdict bands.
+    pub fn verdict_band_index(&self, score: Points) -> usize {
+        band_of(&self.verdicts, score.as_f64(), |b| (b.min, b.below))
+    }
+}
+
+/// The position of the first band `[min, below)` that holds `v`, or 0 (validation proves
+/// the bands cover every value, and that there is at least one).
+fn band_of<B, T: PartialOrd + Copy>(
+    bands: &[B],
+    v: T,
+    range: impl Fn(&B) -> (T, Option<T>),
+) -> usize {
+    bands
+        .iter()
+        .position(|b| {
+            let (min, below) = range(b);
+            v >= min && below.is_none_or(|x| v < x)
+        })
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
