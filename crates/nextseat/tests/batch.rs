@@ -377,3 +377,61 @@ fn a_killed_batch_never_leaves_a_half_file_under_the_output_name() {
         "nothing under the output name"
     );
 }
+
+/// A frame of the progress bar: its percentage of the input and its row count.
+fn frames(screen: &str) -> Vec<(u64, u64)> {
+    screen
+        .split(['\r', '\n'])
+        .filter_map(|frame| {
+            let (left, right) = frame.split_once("% ")?;
+            let percent = left.rsplit(' ').next()?.trim().parse().ok()?;
+            // (rexpect hands the bytes over one char each: the "·" after "rows" arrives
+            // as two chars, so the count is cut at the space.)
+            let rows = right.trim_start().split_once(" rows ")?.0.parse().ok()?;
+            Some((percent, rows))
+        })
+        .collect()
+}
+
+#[test]
+fn on_a_terminal_the_bar_shows_the_rows_written_beside_their_share_of_the_input() {
+    use rexpect::session::{Options, spawn_with_options};
+    let dir = tempfile::tempdir().expect("dir");
+    // Equal rows, so a share of the file is the same share of the rows.
+    let total = 40_000u64;
+    let mut input = format!("{HEADER}\n");
+    for _ in 0..total {
+        input.push_str(ACME_ROW);
+        input.push('\n');
+    }
+    std::fs::write(dir.path().join("big.csv"), &input).expect("input written");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nextseat"));
+    cmd.args(["batch", "big.csv", "-o", "out.csv"])
+        .current_dir(dir.path())
+        .env_remove("NEXTSEAT_KB")
+        .env("TERM", "xterm-256color");
+    let options = Options::new()
+        .timeout_ms(Some(120_000))
+        .strip_ansi_escape_codes(true);
+    let mut tty = spawn_with_options(cmd, options).expect("the binary starts in a pty");
+    let screen = tty
+        .exp_string(&format!("batch: {total} rows: {total} assessed"))
+        .expect("the summary line");
+    let seen = frames(&screen);
+    assert!(
+        !seen.is_empty(),
+        "no progress bar on a terminal: {screen:?}"
+    );
+    let header = (HEADER.len() + 1) as f64;
+    let row = (ACME_ROW.len() + 1) as f64;
+    for (percent, rows) in seen {
+        assert!(rows <= total, "{rows} rows of {total}");
+        let share = 100.0 * (header + rows as f64 * row) / (header + total as f64 * row);
+        assert!(
+            (percent as f64 - share).abs() <= 1.0,
+            "the bar shows {percent}% beside {rows} rows ({share:.1}% of the input)"
+        );
+    }
+    let out = std::fs::read_to_string(dir.path().join("out.csv")).expect("output written");
+    assert_eq!(out.lines().count() as u64, total + 1);
+}

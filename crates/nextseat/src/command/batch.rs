@@ -13,17 +13,17 @@
 use crate::error::CliError;
 use crate::io::load_kb;
 use clap::ValueEnum;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use nextseat_core::batch::{Columns, OUTPUT_COLUMNS, Summary, push_csv_line, row_error};
 use nextseat_core::engine::Assessor;
 use nextseat_core::{Assessment, Format, KnowledgeBase, Profile};
 use serde::Serialize;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Batch file formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -213,7 +213,8 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
             sink.name()
         );
     }
-    let progress = progress_bar(args.quiet, size);
+    let written = Arc::new(AtomicU64::new(0));
+    let progress = progress_bar(args.quiet, size, &written);
     let started = Instant::now();
     let mut rows = 0u64;
     let mut bad = 0u64;
@@ -254,7 +255,6 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
         // input order. The queue ends when every worker has stopped, which they do
         // once the reader is done.
         let mut failure = None;
-        let mut last_drawn = started;
         let mut waiting: Vec<Done> = Vec::with_capacity(slots);
         let mut next = 0u64;
         for result in from_workers.iter() {
@@ -270,13 +270,8 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
                 }
                 rows += done.rows;
                 bad += done.bad;
-                // The bar redraws at most ten times a second; so does its text.
-                if !progress.is_hidden() && last_drawn.elapsed() >= Duration::from_millis(100) {
-                    last_drawn = Instant::now();
-                    progress.set_position(done.end_byte);
-                    let secs = started.elapsed().as_secs_f64().max(1e-3);
-                    progress.set_message(format!("{rows} rows · {:.0} rows/s", rows as f64 / secs));
-                }
+                written.store(rows, Ordering::Relaxed);
+                progress.set_position(done.end_byte);
                 done.bytes.clear();
                 // Neither queue can be full: each holds at most the buffers in flight.
                 let _ = bytes_back.try_send(done.bytes);
@@ -376,7 +371,9 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     }))
 }
 
-fn progress_bar(quiet: bool, size: Option<u64>) -> ProgressBar {
+/// The progress bar: the input's bytes as the bar and ETA, and the rows written so far
+/// (read from `rows` at each draw, so the count always matches the bar it sits beside).
+fn progress_bar(quiet: bool, size: Option<u64>, rows: &Arc<AtomicU64>) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -385,12 +382,18 @@ fn progress_bar(quiet: bool, size: Option<u64>) -> ProgressBar {
         None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
     };
     let template = if size.is_some() {
-        "{spinner} [{elapsed_precise}] [{wide_bar}] {percent:>3}%  {msg}  ETA {eta}"
+        "{spinner} [{elapsed_precise}] [{wide_bar}] {percent:>3}%  {rows}  ETA {eta}"
     } else {
-        "{spinner} [{elapsed_precise}] {msg}"
+        "{spinner} [{elapsed_precise}] {rows}"
+    };
+    let rows = Arc::clone(rows);
+    let count = move |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let n = rows.load(Ordering::Relaxed);
+        let secs = state.elapsed().as_secs_f64().max(1e-3);
+        let _ = write!(w, "{n} rows · {:.0} rows/s", n as f64 / secs);
     };
     if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style.progress_chars("=> "));
+        bar.set_style(style.with_key("rows", count).progress_chars("=> "));
     }
     bar
 }
