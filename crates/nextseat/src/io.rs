@@ -162,16 +162,34 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".nextseat-")
-        .tempfile_in(dir)
-        .map_err(err)?;
+    let mut tmp = staging_file(path, ".nextseat-").map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())
+}
+
+/// A temporary file beside `target`, to be renamed onto it once complete. It gets the
+/// permissions the finished file should have: those of the file it replaces, or for a
+/// new file what any new file gets (read-write for all, less the umask). A temporary
+/// file's own default (owner only) would otherwise become the output's.
+pub fn staging_file(target: &Path, prefix: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir)?;
+    if let Ok(meta) = std::fs::metadata(target)
+        && meta.is_file()
+    {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
+    Ok(tmp)
 }

@@ -1053,3 +1053,44 @@ fn golden_diagnose_json() {
         ],
     );
 }
+
+/// The permission bits of a file.
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("file exists")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_get_the_permissions_of_any_new_file_or_keep_those_they_replace() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::new();
+    // What this process's umask gives a new file, to compare with.
+    let plain = d.file("plain.txt", b"x");
+    d.file(
+        "in.csv",
+        b"name,employees,signs\nAcme,35,coo.firefighting\n",
+    );
+    for (args, written) in [
+        (
+            vec!["assess", EXAMPLE, "--format", "html", "-o", "report.html"],
+            "report.html",
+        ),
+        (vec!["batch", "in.csv", "-o", "scored.csv"], "scored.csv"),
+    ] {
+        let r = run_in(d.path(), &args, None, &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let out = d.path().join(written);
+        assert_eq!(mode(&out), mode(&plain), "{args:?}: a new output file");
+        // Rewritten, a file keeps the permissions its owner gave it.
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        let r = run_in(d.path(), &args, None, &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(mode(&out), 0o640, "{args:?}: a replaced output file");
+    }
+}

@@ -11,7 +11,7 @@
 //! failed disk) leaves the target as it was.
 
 use crate::error::CliError;
-use crate::io::load_kb;
+use crate::io::{load_kb, staging_file};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use nextseat_core::batch::{Columns, OUTPUT_COLUMNS, Summary, push_csv_line, row_error};
@@ -746,17 +746,10 @@ impl Sink {
         if target == Path::new("-") {
             return Ok(Sink::Stdout(BufWriter::new(std::io::stdout())));
         }
-        let dir = match target.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let tmp = tempfile::Builder::new()
-            .prefix(".nextseat-batch-")
-            .tempfile_in(dir)
-            .map_err(|source| CliError::Write {
-                path: target.to_path_buf(),
-                source,
-            })?;
+        let tmp = staging_file(target, ".nextseat-batch-").map_err(|source| CliError::Write {
+            path: target.to_path_buf(),
+            source,
+        })?;
         Ok(Sink::File {
             target: target.to_path_buf(),
             tmp: BufWriter::with_capacity(256 * 1024, tmp),
