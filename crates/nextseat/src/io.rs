@@ -185,7 +185,20 @@ pub fn staging_file(target: &Path, prefix: &str) -> std::io::Result<tempfile::Na
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let tmp = builder.tempfile_in(dir)?;
+    // Said in terms of the folder the user named, not of the temporary file's name.
+    let tmp = builder.tempfile_in(dir).map_err(|e| {
+        let folder = dir.display();
+        match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                std::io::Error::new(e.kind(), format!("the folder {folder} does not exist"))
+            }
+            std::io::ErrorKind::PermissionDenied => std::io::Error::new(
+                e.kind(),
+                format!("no permission to create files in the folder {folder}"),
+            ),
+            _ => e,
+        }
+    })?;
     if let Ok(meta) = std::fs::metadata(target)
         && meta.is_file()
     {

@@ -1094,3 +1094,29 @@ fn written_files_get_the_permissions_of_any_new_file_or_keep_those_they_replace(
         assert_eq!(mode(&out), 0o640, "{args:?}: a replaced output file");
     }
 }
+
+#[test]
+fn an_output_that_cannot_be_written_is_named_and_explained_before_any_work() {
+    let d = Dir::new();
+    d.file("in.csv", b"name,employees\nAcme,35\n");
+    std::fs::create_dir(d.path().join("results")).expect("folder");
+    // A folder where a file is wanted: a usage error, said before the batch runs.
+    let r = run_in(d.path(), &["batch", "in.csv", "-o", "results"], None, &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("results is a folder"), "{}", r.stderr);
+    // A folder that does not exist: the message names it, not a temporary file.
+    for args in [
+        vec!["batch", "in.csv", "-o", "missing/scored.csv"],
+        vec!["assess", EXAMPLE, "-o", "missing/report.txt"],
+    ] {
+        let r = run_in(d.path(), &args, None, &[]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("the folder missing does not exist"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stderr.contains(".nextseat-"), "{}", r.stderr);
+    }
+    assert!(!d.path().join("missing").exists());
+}

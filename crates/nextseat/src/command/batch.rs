@@ -141,6 +141,13 @@ struct Done {
 
 /// Runs `batch`.
 pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
+    if args.output.is_dir() {
+        return Err(CliError::Usage(format!(
+            "the output {} is a folder: name a file in it, e.g. {}",
+            args.output.display(),
+            args.output.join("scored.csv").display()
+        )));
+    }
     let from = format_of(&args.input, args.from, "input")?;
     let to = format_of(&args.output, args.to, "output")?;
     if args.input != Path::new("-") && same_file(&args.input, &args.output) {
