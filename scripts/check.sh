@@ -36,6 +36,8 @@ fi
 
 echo "==> nextseat kb eval kb/eval/narrative.toml (narrative intake precision and recall)"
 cargo run --quiet --locked -p nextseat -- kb eval kb/eval/narrative.toml | tail -n 1
+echo "==> nextseat kb eval kb/eval/narrative-heldout.toml (the same on sentences never tuned on)"
+cargo run --quiet --locked -p nextseat -- kb eval kb/eval/narrative-heldout.toml | tail -n 1
 
 echo "==> nextseat kb test kb/scenarios (the golden scenarios, as a consultancy runs them)"
 cargo run --quiet --locked -p nextseat -- kb test kb/scenarios
