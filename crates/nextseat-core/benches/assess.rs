@@ -57,7 +57,7 @@ fn bench(c: &mut Criterion) {
         Err(e) => panic!("contract header invalid: {e}"),
     };
     let two_sentences = format!("{} {}", sentences[3], sentences[40]);
-    let record = csv::StringRecord::from(vec![
+    let record: [&str; 17] = [
         "Company 17",
         "2500000",
         "35",
@@ -75,14 +75,18 @@ fn bench(c: &mut Criterion) {
         "rapid_expansion;fundraising",
         "moderate",
         two_sentences.as_str(),
-    ]);
+    ];
     let mut reused = Profile::with_employees(1);
-    if let Err(e) = columns.fill(&mut reused, &record, &kb) {
+    if let Err(e) = columns.fill(&mut reused, &record[..], &kb) {
         panic!("sample row invalid: {e}");
     }
     let row_profile = reused.clone();
     c.bench_function("batch_row_to_profile", |b| {
-        b.iter(|| columns.fill(&mut reused, black_box(&record), &kb).is_ok())
+        b.iter(|| {
+            columns
+                .fill(&mut reused, black_box(&record[..]), &kb)
+                .is_ok()
+        })
     });
     let mut assessor = Assessor::new(&kb);
     let mut no_narrative = row_profile.clone();

@@ -64,7 +64,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-        match columns.fill(&mut profile, &record, &kb) {
+        match columns.fill(&mut profile, &Row(&record), &kb) {
             Ok(()) => {
                 let s = assessor.summary(&profile);
                 good += 1;
@@ -81,6 +81,18 @@ fn main() -> ExitCode {
     }
     println!("{good} good, {bad} bad, checksum {checksum}");
     ExitCode::SUCCESS
+}
+
+/// A CSV record as the batch columns read it.
+struct Row<'a>(&'a csv::StringRecord);
+
+impl nextseat_core::batch::Fields for Row<'_> {
+    fn count(&self) -> usize {
+        self.0.len()
+    }
+    fn field(&self, i: usize) -> Option<&str> {
+        self.0.get(i)
+    }
 }
 
 /// Only the narrative matcher, over every row's `narrative` column.

@@ -1,5 +1,6 @@
 //! Batch rows: the contract's flat CSV columns mapped onto a [`Profile`], and the flat
-//! result line a batch writes for each row.
+//! [`Summary`] of a row's result. Reading the file and writing results are the edge's
+//! business: a row comes in as its fields ([`Fields`]), whatever parsed them.
 //!
 //! A batch file is one profile per row. Its columns are the profile's keys without their
 //! table names (`employees`, not `company.employees`); lists are separated by `;`. The
@@ -37,18 +38,22 @@ pub const INPUT_COLUMNS: [&str; 17] = [
     "narrative",
 ];
 
-/// The output columns of a CSV batch result, in the contract's order.
-pub const OUTPUT_COLUMNS: [&str; 9] = [
-    "row",
-    "name",
-    "primary",
-    "cso",
-    "coo",
-    "chief_of_staff",
-    "implementer",
-    "coo_archetype",
-    "error",
-];
+/// One row's fields, in file order, as text.
+pub trait Fields {
+    /// How many fields the row has.
+    fn count(&self) -> usize;
+    /// The field at `i`, when the row has one there.
+    fn field(&self, i: usize) -> Option<&str>;
+}
+
+impl<S: AsRef<str>> Fields for [S] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn field(&self, i: usize) -> Option<&str> {
+        self.get(i).map(AsRef::as_ref)
+    }
+}
 
 const EMPLOYEES: usize = 2;
 
@@ -60,7 +65,7 @@ pub struct Columns {
 }
 
 /// The fields of one row, by input column.
-type Fields<'r> = [Option<&'r str>; INPUT_COLUMNS.len()];
+type ByColumn<'r> = [Option<&'r str>; INPUT_COLUMNS.len()];
 
 impl Columns {
     /// Reads a header row. Every problem is reported: unknown columns (with the closest
@@ -115,32 +120,25 @@ impl Columns {
 
     /// The row's `name` field as written, when it is text: a bad row is still named in
     /// the output so that a reader can find it.
-    pub fn raw_name(&self, record: &csv::ByteRecord) -> Option<String> {
-        let bytes = self.at[0].and_then(|i| record.get(i))?;
+    pub fn raw_name(&self, fields: &[&[u8]]) -> Option<String> {
+        let bytes = self.at[0].and_then(|i| fields.get(i))?;
         let name = std::str::from_utf8(bytes).ok()?.trim();
         (!name.is_empty()).then(|| name.to_string())
     }
 
     /// Turns one row into a validated profile. Every problem in the row is reported,
     /// keyed by column name.
-    pub fn profile(
-        &self,
-        record: &csv::ByteRecord,
-        kb: &KnowledgeBase,
-    ) -> Result<Profile, Diagnostics> {
+    pub fn profile(&self, fields: &[&str], kb: &KnowledgeBase) -> Result<Profile, Diagnostics> {
         let mut profile = Profile::with_employees(1);
-        match csv::StringRecord::from_byte_record(record.clone()) {
-            Ok(text) => self.fill(&mut profile, &text, kb)?,
-            Err(_) => return Err(self.not_utf8(record)),
-        }
+        self.fill(&mut profile, fields, kb)?;
         Ok(profile)
     }
 
     /// The problem with a row that is not UTF-8 text: which columns hold the bad bytes.
-    pub fn not_utf8(&self, record: &csv::ByteRecord) -> Diagnostics {
+    pub fn not_utf8(&self, fields: &[&[u8]]) -> Diagnostics {
         let mut problems = Vec::new();
         for (c, name) in INPUT_COLUMNS.iter().enumerate() {
-            if let Some(bytes) = self.at[c].and_then(|i| record.get(i))
+            if let Some(bytes) = self.at[c].and_then(|i| fields.get(i))
                 && let Err(e) = std::str::from_utf8(bytes)
             {
                 problems.push(Diagnostic::new(
@@ -158,17 +156,16 @@ impl Columns {
         Diagnostics(problems)
     }
 
-    /// [`Columns::profile`] for a row already checked as UTF-8, into an existing profile,
-    /// reusing its strings and lists: a batch keeps one profile per thread and refills it
-    /// row after row. Every field is overwritten; after an error the profile's contents
-    /// are unspecified.
-    pub fn fill(
+    /// [`Columns::profile`] into an existing profile, reusing its strings and lists: a
+    /// batch keeps one profile per thread and refills it row after row. Every field is
+    /// overwritten; after an error the profile's contents are unspecified.
+    pub fn fill<R: Fields + ?Sized>(
         &self,
         profile: &mut Profile,
-        record: &csv::StringRecord,
+        record: &R,
         kb: &KnowledgeBase,
     ) -> Result<(), Diagnostics> {
-        let len = record.len();
+        let len = record.count();
         if len != self.width {
             return Err(Diagnostics(vec![Diagnostic::new(
                 "",
@@ -178,9 +175,9 @@ impl Columns {
                 ),
             )]));
         }
-        let mut fields: Fields<'_> = [None; INPUT_COLUMNS.len()];
+        let mut fields: ByColumn<'_> = [None; INPUT_COLUMNS.len()];
         for (c, slot) in fields.iter_mut().enumerate() {
-            if let Some(s) = self.at[c].and_then(|i| record.get(i)) {
+            if let Some(s) = self.at[c].and_then(|i| record.field(i)) {
                 let s = trim(s);
                 if !s.is_empty() {
                     *slot = Some(s);
@@ -304,7 +301,7 @@ fn column_key(key: &str) -> &str {
 }
 
 struct Parser<'f, 'r> {
-    fields: &'f Fields<'r>,
+    fields: &'f ByColumn<'r>,
     problems: Vec<Diagnostic>,
 }
 
@@ -397,31 +394,6 @@ impl Parser<'_, '_> {
     }
 }
 
-/// The problems of a bad row on one line: `key: message (did you mean "x"?)`, joined by
-/// `; `, with the column of a JSON line when known.
-pub fn row_error(diags: &Diagnostics) -> String {
-    diags
-        .0
-        .iter()
-        .map(|d| {
-            let mut s = String::new();
-            if let Some(p) = d.position {
-                s.push_str(&format!("column {}: ", p.column));
-            }
-            if !d.key.is_empty() {
-                s.push_str(&d.key);
-                s.push_str(": ");
-            }
-            s.push_str(&d.message);
-            if let Some(h) = &d.suggestion {
-                s.push_str(&format!(" (did you mean \"{h}\"?)"));
-            }
-            s
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 /// The flat result of one good row: what a CSV batch result holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Summary<'a> {
@@ -450,109 +422,10 @@ impl Summary<'_> {
     }
 }
 
-/// Appends one line of a CSV batch result, in [`OUTPUT_COLUMNS`] order: the row number,
-/// the name, the summary's fields (empty for a bad row) and the error. The bytes are
-/// those `csv::Writer` writes for the same fields with its defaults (a field is quoted
-/// when it holds a comma, a quote or a line break, and its quotes are doubled); a
-/// property test holds the two to that. A batch writes a line per row, where the
-/// writer's general machinery cost more than the assessment's numbers.
-pub fn push_csv_line(
-    out: &mut Vec<u8>,
-    row: u64,
-    name: Option<&str>,
-    summary: Option<&Summary<'_>>,
-    error: &str,
-) {
-    crate::points::push_digits(out, row);
-    out.push(b',');
-    push_csv_field(out, name.unwrap_or(""));
-    out.push(b',');
-    if let Some(s) = summary {
-        out.extend_from_slice(s.primary.map_or("", |r| r.as_str()).as_bytes());
-        for p in s.scores {
-            out.push(b',');
-            p.push_to(out);
-        }
-        out.push(b',');
-        push_csv_field(out, s.coo_archetype.unwrap_or(""));
-    } else {
-        out.extend_from_slice(b",,,,,");
-    }
-    out.push(b',');
-    push_csv_field(out, error);
-    out.push(b'\n');
-}
-
-/// One field as `csv::Writer` writes it by default.
-fn push_csv_field(out: &mut Vec<u8>, field: &str) {
-    let bytes = field.as_bytes();
-    if !bytes
-        .iter()
-        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-    {
-        out.extend_from_slice(bytes);
-        return;
-    }
-    out.push(b'"');
-    for &b in bytes {
-        if b == b'"' {
-            out.push(b'"');
-        }
-        out.push(b);
-    }
-    out.push(b'"');
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::assess;
-
-    proptest::proptest! {
-        #[test]
-        fn result_lines_are_what_csv_writer_writes(
-            row in proptest::num::u64::ANY,
-            name in proptest::option::of("([a-z ,\"\r\n;]|\\PC){0,12}"),
-            scores in proptest::array::uniform4(-10_000i64..10_000),
-            primary in proptest::option::of(0usize..4),
-            archetype in proptest::option::of("[a-z_]{1,10}"),
-            good in proptest::bool::ANY,
-            error in "([a-z ,\"\r\n:]|\\PC){0,20}",
-        ) {
-            let summary = Summary {
-                primary: primary.map(|i| RoleId::SEATS[i]),
-                scores: scores.map(Points::from_tenths),
-                coo_archetype: archetype.as_deref(),
-            };
-            let summary = good.then_some(&summary);
-            let mut ours = Vec::new();
-            push_csv_line(&mut ours, row, name.as_deref(), summary, &error);
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let text = |p: Points| p.to_string();
-            let fields: Vec<String> = match summary {
-                Some(s) => vec![
-                    row.to_string(),
-                    name.clone().unwrap_or_default(),
-                    s.primary.map_or("", |r| r.as_str()).to_string(),
-                    text(s.scores[0]),
-                    text(s.scores[1]),
-                    text(s.scores[2]),
-                    text(s.scores[3]),
-                    s.coo_archetype.unwrap_or("").to_string(),
-                    error.clone(),
-                ],
-                None => {
-                    let mut f = vec![row.to_string(), name.clone().unwrap_or_default()];
-                    f.extend(std::iter::repeat_n(String::new(), 6));
-                    f.push(error.clone());
-                    f
-                }
-            };
-            w.write_record(&fields).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
-            let theirs = w.into_inner().map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
-            proptest::prop_assert_eq!(String::from_utf8_lossy(&ours), String::from_utf8_lossy(&theirs));
-        }
-    }
 
     fn kb() -> KnowledgeBase {
         KnowledgeBase::default_kb()
@@ -567,8 +440,12 @@ mod tests {
         }
     }
 
-    fn row(fields: &[&str]) -> csv::ByteRecord {
-        csv::ByteRecord::from(fields.to_vec())
+    /// The problems on one line, as the tests read them.
+    fn row_error(d: &Diagnostics) -> String {
+        d.0.iter()
+            .map(|d| d.render("row"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     #[test]
@@ -594,7 +471,7 @@ mod tests {
             "moderate",
             "",
         ];
-        let from_row = cols.profile(&row(&values), &kb).expect("valid row");
+        let from_row = cols.profile(&values, &kb).expect("valid row");
         let file = include_str!("../../../examples/acme-logistics.toml");
         let mut from_file =
             Profile::parse(file, crate::Format::Toml, &kb).expect("example profile");
@@ -611,7 +488,7 @@ mod tests {
         let kb = kb();
         let cols = Columns::from_header(["signs", "employees"]).expect("header");
         let p = cols
-            .profile(&row(&["coo.firefighting", "12"]), &kb)
+            .profile(&["coo.firefighting", "12"], &kb)
             .expect("valid");
         assert_eq!(p.company.employees, 12);
         assert_eq!(p.situation.signs, ["coo.firefighting"]);
@@ -624,18 +501,17 @@ mod tests {
         let cols =
             Columns::from_header(["employees", "name", "signs", "current_roles"]).expect("header");
         let mut p = Profile::with_employees(1);
-        let text = |fields: &[&str]| csv::StringRecord::from(fields.to_vec());
-        let first = text(&[
+        let first = [
             "40",
             "First",
             "coo.firefighting;impl.admin_backlog",
             "ceo;coo",
-        ]);
-        cols.fill(&mut p, &first, &kb).expect("first row");
-        cols.fill(&mut p, &text(&["9", "", "cso.new_markets", ""]), &kb)
+        ];
+        cols.fill(&mut p, &first[..], &kb).expect("first row");
+        cols.fill(&mut p, &["9", "", "cso.new_markets", ""][..], &kb)
             .expect("second row");
         let fresh = cols
-            .profile(&row(&["9", "", "cso.new_markets", ""]), &kb)
+            .profile(&["9", "", "cso.new_markets", ""], &kb)
             .expect("same row, fresh");
         assert_eq!(p, fresh);
         assert_eq!(p.company.name, None);
@@ -658,7 +534,7 @@ mod tests {
         let cols = Columns::from_header(["employees", "market", "current_roles", "signs"])
             .expect("header");
         let e = cols
-            .profile(&row(&["lots", "hyper", "ceo;coo;cfo", ""]), &kb)
+            .profile(&["lots", "hyper", "ceo;coo;cfo", ""], &kb)
             .expect_err("bad row");
         let text = row_error(&e);
         assert!(
@@ -672,7 +548,7 @@ mod tests {
         );
 
         let e = cols
-            .profile(&row(&["0", "", "", "coo.firefihgting"]), &kb)
+            .profile(&["0", "", "", "coo.firefihgting"], &kb)
             .expect_err("bad values");
         let text = row_error(&e);
         assert!(
@@ -689,11 +565,15 @@ mod tests {
     fn short_rows_and_bad_bytes_are_row_errors() {
         let kb = kb();
         let cols = Columns::from_header(["employees", "name"]).expect("header");
-        let e = cols.profile(&row(&["12"]), &kb).expect_err("short row");
+        let e = cols.profile(&["12"], &kb).expect_err("short row");
         assert!(row_error(&e).contains("1 field(s) but the header has 2"));
-        let bad = csv::ByteRecord::from(vec![&b"12"[..], &b"Caf\xe9"[..]]);
-        let e = cols.profile(&bad, &kb).expect_err("latin-1 bytes");
+        let bad = [&b"12"[..], &b"Caf\xe9"[..]];
+        let e = cols.not_utf8(&bad);
         assert!(row_error(&e).contains("name: is not UTF-8"));
         assert_eq!(cols.raw_name(&bad), None);
+        assert_eq!(
+            cols.raw_name(&[&b"12"[..], &b" Cafe "[..]]).as_deref(),
+            Some("Cafe")
+        );
     }
 }

@@ -16,18 +16,61 @@ pub struct Position {
 }
 
 impl Position {
-    /// The position of byte offset `offset` in `src` (clamped to the text's end).
+    /// The position of byte offset `offset` in `src` (clamped to the text's end). For
+    /// many offsets in one text, build a [`LineIndex`] once instead.
     pub fn of_offset(src: &str, offset: usize) -> Position {
+        LineIndex::new(src).position(offset)
+    }
+}
+
+/// Where each line of a text starts, found on first use; then a byte offset becomes a
+/// line and column in logarithmic time plus the length of its own line. Validation
+/// locates every problem through one index, so a document with many problems is
+/// scanned once, not once per problem.
+#[derive(Debug)]
+pub struct LineIndex<'s> {
+    src: &'s str,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'s> LineIndex<'s> {
+    /// An index over `src`; nothing is scanned until the first lookup.
+    pub fn new(src: &'s str) -> LineIndex<'s> {
+        LineIndex {
+            src,
+            starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The position of byte offset `offset` (clamped to the text's end).
+    pub fn position(&self, offset: usize) -> Position {
+        let src = self.src;
         let mut offset = offset.min(src.len());
         while !src.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &src[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(newlines(src).map(|i| i + 1))
+                .collect()
+        });
+        // The last line start at or before the offset.
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = starts[line - 1];
         let column = src[line_start..offset].chars().count() + 1;
         Position { line, column }
     }
+
+    /// The position of the start of `span`, when there is one.
+    pub fn span(&self, span: Option<std::ops::Range<usize>>) -> Option<Position> {
+        span.map(|s| self.position(s.start))
+    }
+}
+
+fn newlines(src: &str) -> impl Iterator<Item = usize> + '_ {
+    src.bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
 }
 
 impl fmt::Display for Position {
@@ -67,9 +110,13 @@ impl Diagnostic {
         self
     }
 
-    /// Sets the position from a byte span in `src`.
-    pub fn at_span(self, src: &str, span: Option<std::ops::Range<usize>>) -> Diagnostic {
-        let pos = span.map(|s| Position::of_offset(src, s.start));
+    /// Sets the position from a byte span of the text `lines` indexes.
+    pub fn at_span(
+        self,
+        lines: &LineIndex<'_>,
+        span: Option<std::ops::Range<usize>>,
+    ) -> Diagnostic {
+        let pos = lines.span(span);
         self.at(pos)
     }
 
@@ -105,19 +152,40 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Most problems listed for one input. Past this the list ends with one line saying how
+/// many more there are: a person fixes a file from the top, and a hostile input must not
+/// turn into a reply many times its own size.
+pub const MAX_LISTED: usize = 50;
+
 /// A non-empty list of problems found in one input.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{} problem(s), first: {}", .0.len(), .0.first().map(|d| d.to_string()).unwrap_or_default())]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    /// `Ok(())` when `list` is empty.
+    /// `Ok(())` when `list` is empty; otherwise the list as [`Diagnostics::capped`].
     pub fn check(list: Vec<Diagnostic>) -> Result<(), Diagnostics> {
         if list.is_empty() {
             Ok(())
         } else {
-            Err(Diagnostics(list))
+            Err(Diagnostics::capped(list))
         }
+    }
+
+    /// The list cut to [`MAX_LISTED`] problems, with a last line counting the rest.
+    pub fn capped(mut list: Vec<Diagnostic>) -> Diagnostics {
+        if list.len() > MAX_LISTED {
+            let more = list.len() - MAX_LISTED;
+            list.truncate(MAX_LISTED);
+            list.push(Diagnostic::new(
+                "",
+                format!(
+                    "and {more} more problem{} not listed: fix these first",
+                    if more == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        Diagnostics(list)
     }
 }
 

@@ -47,29 +47,25 @@ impl Candidate {
         let c = parsed.map_err(|d| Diagnostics(vec![d]))?;
         let ids: Vec<&str> = kb.skills.iter().map(|s| s.id.as_str()).collect();
         let mut diags = Vec::new();
-        let locate =
-            |key: &str, value: Option<&str>| crate::locate::position(src, format, key, value);
         for (id, rating) in &c.skills {
             let key = format!("skills.{id}");
             if kb.skill(id).is_none() {
                 diags.push(
                     Diagnostic::new(&key, format!("unknown skill id \"{id}\""))
-                        .suggest(closest(id, ids.iter().copied()))
-                        .at(locate(&key, Some(id))),
+                        .suggest(closest(id, ids.iter().copied())),
                 );
             } else if !(0..=5).contains(rating) {
-                diags.push(
-                    Diagnostic::new(&key, format!("rating {rating} is outside 0–5"))
-                        .at(locate(&key, Some(id))),
-                );
+                diags.push(Diagnostic::new(
+                    &key,
+                    format!("rating {rating} is outside 0–5"),
+                ));
             }
         }
         if c.candidate.name.trim().is_empty() {
-            diags.push(
-                Diagnostic::new("candidate.name", "must not be empty")
-                    .at(locate("candidate.name", None)),
-            );
+            diags.push(Diagnostic::new("candidate.name", "must not be empty"));
         }
+        let listed = diags.len().min(crate::diag::MAX_LISTED);
+        crate::locate::Document::new(src, format).locate(&mut diags[..listed]);
         Diagnostics::check(diags)?;
         Ok(c)
     }

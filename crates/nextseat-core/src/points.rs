@@ -70,7 +70,7 @@ impl Points {
 }
 
 /// Appends the decimal digits of `n`.
-pub(crate) fn push_digits(out: &mut Vec<u8>, mut n: u64) {
+pub fn push_digits(out: &mut Vec<u8>, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut i = digits.len();
     loop {

@@ -244,6 +244,11 @@ impl ProfileField {
 /// Longest accepted free text (name, industry, a tag, an objective, a narrative).
 pub const MAX_TEXT: usize = 20_000;
 
+/// Most entries in a list of free texts (the CEO's strengths or gaps, objectives). Lists of
+/// ids are capped by the knowledge base instead: a profile cannot name more signs than
+/// the method has.
+pub const MAX_TAGS: usize = 50;
+
 /// Whether `t` holds a control character other than a line break or tab.
 fn has_control(t: &str) -> bool {
     const ONES: u64 = u64::MAX / 0xff;
@@ -294,15 +299,10 @@ impl Profile {
         }
         let parsed: Result<Profile, Diagnostic> = crate::locate::deserialize(src, format);
         let profile = parsed.map_err(|d| Diagnostics(vec![d]))?;
-        let diags = profile.validate(kb);
-        let located = diags
-            .into_iter()
-            .map(|(d, value)| {
-                let pos = crate::locate::position(src, format, &d.key, value.as_deref());
-                d.at(pos)
-            })
-            .collect();
-        Diagnostics::check(located)?;
+        let mut diags: Vec<Diagnostic> = profile.validate(kb).into_iter().map(|(d, _)| d).collect();
+        let listed = diags.len().min(crate::diag::MAX_LISTED);
+        crate::locate::Document::new(src, format).locate(&mut diags[..listed]);
+        Diagnostics::check(diags)?;
         Ok(profile)
     }
 
@@ -344,28 +344,74 @@ impl Profile {
                 None,
             ));
         }
-        for (i, s) in self.situation.signs.iter().enumerate() {
-            if kb.sign(s).is_none() {
+        // A list longer than the method allows is one problem, not one per entry: its
+        // entries are not looked at.
+        let mut too_long = |key: &str, len: usize, max: usize, what: &str| {
+            let over = len > max;
+            if over {
                 out.push((
                     Diagnostic::new(
-                        format!("situation.signs[{i}]"),
-                        format!("unknown sign id \"{s}\""),
-                    )
-                    .suggest(closest(s, kb.signs.iter().map(|s| s.id.as_str()))),
-                    Some(s.clone()),
+                        key,
+                        format!("has {len} entries; at most {max} are allowed ({what})"),
+                    ),
+                    None,
                 ));
             }
+            over
+        };
+        let signs_over = too_long(
+            "situation.signs",
+            self.situation.signs.len(),
+            kb.signs.len(),
+            "the method has that many signs",
+        );
+        let events_over = too_long(
+            "situation.events",
+            self.situation.events.len(),
+            kb.events.len(),
+            "the method has that many events",
+        );
+        too_long(
+            "leadership.current_roles",
+            self.leadership.current_roles.len(),
+            RoleId::ALL.len(),
+            "there are that many roles",
+        );
+        let mut tags_over = [false; 4];
+        for (over, (k, list)) in tags_over.iter_mut().zip([
+            ("leadership.ceo_strengths", &self.leadership.ceo_strengths),
+            ("leadership.ceo_gaps", &self.leadership.ceo_gaps),
+            ("objectives.short_term", &self.objectives.short_term),
+            ("objectives.long_term", &self.objectives.long_term),
+        ]) {
+            *over = too_long(k, list.len(), MAX_TAGS, "list the main ones");
         }
-        for (i, e) in self.situation.events.iter().enumerate() {
-            if kb.event(e).is_none() {
-                out.push((
-                    Diagnostic::new(
-                        format!("situation.events[{i}]"),
-                        format!("unknown event id \"{e}\""),
-                    )
-                    .suggest(closest(e, kb.events.iter().map(|e| e.id.as_str()))),
-                    Some(e.clone()),
-                ));
+        if !signs_over {
+            for (i, s) in self.situation.signs.iter().enumerate() {
+                if kb.sign(s).is_none() {
+                    out.push((
+                        Diagnostic::new(
+                            format!("situation.signs[{i}]"),
+                            format!("unknown sign id \"{s}\""),
+                        )
+                        .suggest(closest(s, kb.signs.iter().map(|s| s.id.as_str()))),
+                        Some(s.clone()),
+                    ));
+                }
+            }
+        }
+        if !events_over {
+            for (i, e) in self.situation.events.iter().enumerate() {
+                if kb.event(e).is_none() {
+                    out.push((
+                        Diagnostic::new(
+                            format!("situation.events[{i}]"),
+                            format!("unknown event id \"{e}\""),
+                        )
+                        .suggest(closest(e, kb.events.iter().map(|e| e.id.as_str()))),
+                        Some(e.clone()),
+                    ));
+                }
             }
         }
         // Free texts: the key is only spelled out for a text that is wrong.
@@ -388,12 +434,15 @@ impl Profile {
                 check_text(t, &|| k.to_string());
             }
         }
-        for (k, list) in [
+        for (over, (k, list)) in tags_over.into_iter().zip([
             ("leadership.ceo_strengths", &self.leadership.ceo_strengths),
             ("leadership.ceo_gaps", &self.leadership.ceo_gaps),
             ("objectives.short_term", &self.objectives.short_term),
             ("objectives.long_term", &self.objectives.long_term),
-        ] {
+        ]) {
+            if over {
+                continue;
+            }
             for (i, t) in list.iter().enumerate() {
                 check_text(t, &|| format!("{k}[{i}]"));
             }
@@ -518,6 +567,74 @@ mod tests {
         for f in ProfileField::ALL {
             assert_eq!(ProfileField::parse(f.key()), Some(f));
         }
+    }
+
+    #[test]
+    fn a_list_longer_than_the_method_allows_is_one_located_problem() {
+        let ids = vec!["\"zz.nope\""; 116_000].join(",");
+        let src = format!(
+            "{{\"company\": {{\"employees\": 3}},\n \"situation\": {{\"signs\": [{ids}]}}}}"
+        );
+        let e = Profile::parse(&src, Format::Json, &kb()).expect_err("invalid");
+        assert_eq!(e.0.len(), 1, "{:?}", &e.0[..e.0.len().min(3)]);
+        assert_eq!(e.0[0].key, "situation.signs");
+        assert!(
+            e.0[0].message.contains("116000 entries; at most 21"),
+            "{}",
+            e.0[0].message
+        );
+        assert_eq!(
+            e.0[0].position,
+            Some(Position {
+                line: 2,
+                column: 25
+            })
+        );
+
+        let tags = vec!["\"x\""; MAX_TAGS + 1].join(", ");
+        let src = format!("[company]\nemployees = 3\n[leadership]\nceo_gaps = [{tags}]\n");
+        let e = Profile::parse(&src, Format::Toml, &kb()).expect_err("invalid");
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.0[0].key, "leadership.ceo_gaps");
+        assert_eq!(
+            e.0[0].position,
+            Some(Position {
+                line: 4,
+                column: 12
+            })
+        );
+    }
+
+    #[test]
+    fn many_problems_are_cut_to_a_list_and_a_count() {
+        // 21 unknown signs, 6 unknown events, 50 bad gaps and objectives: 1 + 21 + 6 +
+        // 200 problems, more than are listed.
+        let signs = (0..21)
+            .map(|i| format!("\"s{i}\""))
+            .collect::<Vec<_>>()
+            .join(",");
+        let events = (0..6)
+            .map(|i| format!("\"e{i}\""))
+            .collect::<Vec<_>>()
+            .join(",");
+        let bad = vec!["\"\\u0001\""; 50].join(",");
+        let src = format!(
+            "{{\"company\":{{\"employees\":0}},\"situation\":{{\"signs\":[{signs}],\"events\":[{events}]}},\
+             \"leadership\":{{\"ceo_gaps\":[{bad}],\"ceo_strengths\":[{bad}]}},\
+             \"objectives\":{{\"short_term\":[{bad}],\"long_term\":[{bad}]}}}}"
+        );
+        let e = Profile::parse(&src, Format::Json, &kb()).expect_err("invalid");
+        assert_eq!(e.0.len(), crate::diag::MAX_LISTED + 1);
+        let last = e.0.last().expect("a last line");
+        assert_eq!(
+            last.message,
+            "and 178 more problems not listed: fix these first"
+        );
+        assert!(
+            e.0[..crate::diag::MAX_LISTED]
+                .iter()
+                .all(|d| d.position.is_some())
+        );
     }
 
     #[test]

@@ -70,19 +70,22 @@ impl Scenario {
     pub fn parse(src: &str, kb: &KnowledgeBase) -> Result<Scenario, Diagnostics> {
         let s: Scenario = toml::from_str(src).map_err(|e| {
             Diagnostics(vec![
-                Diagnostic::new("", crate::diag::humanise(e.message())).at_span(src, e.span()),
+                Diagnostic::new("", crate::diag::humanise(e.message()))
+                    .at_span(&crate::diag::LineIndex::new(src), e.span()),
             ])
         })?;
-        let problems: Vec<Diagnostic> = s
+        let mut problems: Vec<Diagnostic> = s
             .profile
             .validate(kb)
             .into_iter()
-            .map(|(d, _)| {
-                let key = format!("profile.{}", d.key);
-                let pos = crate::locate::toml_position(src, &crate::locate::parse_path(&key));
-                Diagnostic { key, ..d }.at(pos)
+            .map(|(d, _)| Diagnostic {
+                key: format!("profile.{}", d.key),
+                ..d
             })
             .collect();
+        let listed = problems.len().min(crate::diag::MAX_LISTED);
+        crate::locate::Document::new(src, crate::profile::Format::Toml)
+            .locate(&mut problems[..listed]);
         Diagnostics::check(problems)?;
         Ok(s)
     }

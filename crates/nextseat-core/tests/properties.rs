@@ -161,7 +161,7 @@ proptest! {
             p.situation.narrative.clone().unwrap_or_default(),
         ];
         let columns = Columns::from_header(INPUT_COLUMNS).expect("contract header");
-        let record = csv::ByteRecord::from(fields.iter().map(String::as_str).collect::<Vec<_>>());
+        let record: Vec<&str> = fields.iter().map(String::as_str).collect();
         let back = columns.profile(&record, kb()).expect("a written row reads back");
         prop_assert_eq!(back, p);
     }

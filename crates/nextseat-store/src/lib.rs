@@ -94,6 +94,16 @@ pub trait AssessmentStore {
 
     /// Whether the database answers.
     fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Whether the database accepts a write: one small row is rewritten and committed.
+    fn check_write(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Deletes the assessments stored before `before_ms` (ms since the Unix epoch) that
+    /// belong to nobody; returns how many went.
+    fn purge_anonymous(
+        &self,
+        before_ms: i64,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 /// The store chosen by URL.
@@ -161,6 +171,20 @@ impl AssessmentStore for Store {
         match self {
             Store::Sqlite(s) => s.ping().await,
             Store::Postgres(s) => s.ping().await,
+        }
+    }
+
+    async fn check_write(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.check_write().await,
+            Store::Postgres(s) => s.check_write().await,
+        }
+    }
+
+    async fn purge_anonymous(&self, before_ms: i64) -> Result<u64, StoreError> {
+        match self {
+            Store::Sqlite(s) => s.purge_anonymous(before_ms).await,
+            Store::Postgres(s) => s.purge_anonymous(before_ms).await,
         }
     }
 }

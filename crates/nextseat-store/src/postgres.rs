@@ -6,6 +6,9 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+const HEALTH_WRITE: &str = "INSERT INTO health (id, checked_at_ms) VALUES (1, $1) \
+     ON CONFLICT (id) DO UPDATE SET checked_at_ms = excluded.checked_at_ms";
+
 /// The PostgreSQL store.
 #[derive(Clone, Debug)]
 pub struct PgStore {
@@ -82,5 +85,23 @@ impl AssessmentStore for PgStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn check_write(&self) -> Result<(), StoreError> {
+        sqlx::query(HEALTH_WRITE)
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn purge_anonymous(&self, before_ms: i64) -> Result<u64, StoreError> {
+        // Every assessment is anonymous until workspaces exist.
+        let gone = sqlx::query("DELETE FROM assessments WHERE created_at_ms < $1")
+            .bind(before_ms)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(gone)
     }
 }

@@ -35,6 +35,9 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
+const HEALTH_WRITE: &str = "INSERT INTO health (id, checked_at_ms) VALUES (1, ?) \
+     ON CONFLICT (id) DO UPDATE SET checked_at_ms = excluded.checked_at_ms";
+
 /// Most saves committed in one transaction. Bounds a group's commit time, and so the wait
 /// of the saves queued behind it; a server with fewer saves in flight never reaches it.
 pub const MAX_GROUP: usize = 256;
@@ -55,6 +58,8 @@ pub struct SqliteStore {
 enum Job {
     Save(Save, oneshot::Sender<Result<Saved, StoreError>>),
     CheckDurability(oneshot::Sender<Result<(), StoreError>>),
+    CheckWrite(oneshot::Sender<Result<(), StoreError>>),
+    Purge(i64, oneshot::Sender<Result<u64, StoreError>>),
 }
 
 #[derive(Debug)]
@@ -93,9 +98,17 @@ impl SqliteStore {
 
     /// Fails unless the writing connection is in WAL mode with `synchronous=FULL`.
     pub async fn check_durability(&self) -> Result<(), StoreError> {
+        self.ask(Job::CheckDurability).await
+    }
+
+    /// Sends a job to the writer and waits for its answer.
+    async fn ask<T>(
+        &self,
+        job: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Job,
+    ) -> Result<T, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.jobs
-            .send(Job::CheckDurability(reply))
+            .send(job(reply))
             .await
             .map_err(|_| StoreError::WriterStopped)?;
         answer.await.map_err(|_| StoreError::WriterStopped)?
@@ -151,6 +164,14 @@ impl AssessmentStore for SqliteStore {
         sqlx::query("SELECT 1").execute(&self.readers).await?;
         Ok(())
     }
+
+    async fn check_write(&self) -> Result<(), StoreError> {
+        self.ask(Job::CheckWrite).await
+    }
+
+    async fn purge_anonymous(&self, before_ms: i64) -> Result<u64, StoreError> {
+        self.ask(|reply| Job::Purge(before_ms, reply)).await
+    }
 }
 
 /// The writer task's state: the writing connection, reopened after a failed group.
@@ -177,6 +198,15 @@ impl Writer {
                         };
                         let _ = reply.send(checked);
                     }
+                    Job::CheckWrite(reply) => {
+                        let written = self.write_one(HEALTH_WRITE, now_ms()).await;
+                        let _ = reply.send(written.map(|_| ()));
+                    }
+                    Job::Purge(before_ms, reply) => {
+                        // Every assessment is anonymous until workspaces exist.
+                        let sql = "DELETE FROM assessments WHERE created_at_ms < ?";
+                        let _ = reply.send(self.write_one(sql, before_ms).await);
+                    }
                 }
             }
             if !group.is_empty() {
@@ -189,6 +219,28 @@ impl Writer {
             let _ = conn.close().await;
         }
         drop(done);
+    }
+
+    /// Runs one writing statement with one integer parameter in its own transaction;
+    /// returns the rows it touched. On failure the connection is dropped, as after a
+    /// failed group.
+    async fn write_one(&mut self, sql: &'static str, value: i64) -> Result<u64, StoreError> {
+        let result = async {
+            let conn = self.connection().await?;
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            let n = sqlx::query(sql)
+                .bind(value)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(n)
+        }
+        .await;
+        if result.is_err() {
+            self.conn = None;
+        }
+        result
     }
 
     /// The writing connection, reconnecting (and rechecking durability) if a failed group

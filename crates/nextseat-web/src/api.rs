@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use nextseat_core::{Format, KnowledgeBase, Profile, assess};
 use nextseat_store::{AssessmentStore, Saved};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The API routes.
 pub fn router() -> Router<AppState> {
@@ -60,9 +61,15 @@ pub fn read_profile(
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let Some(v) = headers.get("idempotency-key") else {
+    let mut values = headers.get_all("idempotency-key").iter();
+    let Some(v) = values.next() else {
         return Ok(None);
     };
+    if values.next().is_some() {
+        return Err(ApiError::BadRequest(
+            "Idempotency-Key must be sent once; this request has it more than once".into(),
+        ));
+    }
     let key = v
         .to_str()
         .map_err(|_| ApiError::BadRequest("Idempotency-Key must be printable ASCII".into()))?;
@@ -83,8 +90,15 @@ pub async fn assess_once(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let (profile, _) = read_profile(&state.kb, &headers, body)?;
-    Ok(Json(assess(&state.kb, &profile)).into_response())
+    let kb = Arc::clone(&state.kb);
+    let result = state
+        .cpu(move || {
+            let (profile, _) = read_profile(&kb, &headers, body)?;
+            serde_json::to_vec(&assess(&kb, &profile))
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await??;
+    Ok(([(header::CONTENT_TYPE, "application/json")], result).into_response())
 }
 
 /// The body of a 201.
@@ -115,14 +129,22 @@ pub async fn create(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let key = idempotency_key(&headers)?;
-    let (profile, request) = read_profile(&state.kb, &headers, body)?;
-    let result = assess(&state.kb, &profile);
-    let result_json =
-        serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let kb = Arc::clone(&state.kb);
+    let (request, result_json) = state
+        .cpu(move || {
+            let (profile, request) = read_profile(&kb, &headers, body)?;
+            let result = assess(&kb, &profile);
+            let json =
+                serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok::<_, ApiError>((request, json))
+        })
+        .await??;
     let saved = state
         .store
         .save(&request, &result_json, key.as_deref())
-        .await?;
+        .await;
+    state.saves.record(saved.as_ref().map(|_| ()));
+    let saved = saved?;
     let replayed = matches!(saved, Saved::Replayed(_));
     let s = saved.stored();
     let body = Created {

@@ -27,6 +27,8 @@ pub struct FieldError {
 pub enum ApiError {
     /// 400: the body is not JSON, or a header is malformed.
     BadRequest(String),
+    /// 403: a cross-site request that would change data.
+    Forbidden(String),
     /// 404.
     NotFound,
     /// 413: the body is over the limit.
@@ -41,6 +43,8 @@ pub enum ApiError {
     TooManyRequests(u64),
     /// 500: logged, not shown.
     Internal(String),
+    /// 503: the database does not accept writes (said, since only operators see it).
+    Unavailable(String),
 }
 
 /// An RFC 9457 problem document.
@@ -89,6 +93,13 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, title, detail, errors) = match self {
             ApiError::BadRequest(d) => (StatusCode::BAD_REQUEST, "Malformed request", d, vec![]),
+            ApiError::Forbidden(d) => (StatusCode::FORBIDDEN, "Forbidden", d, vec![]),
+            ApiError::Unavailable(d) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service unavailable",
+                d,
+                vec![],
+            ),
             ApiError::NotFound => (
                 StatusCode::NOT_FOUND,
                 "Not found",

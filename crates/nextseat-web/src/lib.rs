@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod conn;
 pub mod error;
 pub mod health;
 pub mod openapi;
@@ -36,10 +37,85 @@ pub struct AppState {
     pub kb: Arc<KnowledgeBase>,
     /// Where assessments are kept.
     pub store: Store,
+    /// Permits for CPU-bound work (one per core): parsing, validating and assessing
+    /// run on the blocking pool, at most this many at once, so the async workers stay
+    /// free to answer `/healthz` and light requests whatever the load.
+    cpu: Arc<tokio::sync::Semaphore>,
+    /// The outcome of the latest save, which `/healthz` reports.
+    pub saves: Arc<health::SaveRecord>,
+}
+
+impl AppState {
+    /// The state for a method and a store.
+    pub fn new(kb: Arc<KnowledgeBase>, store: Store) -> AppState {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        AppState {
+            kb,
+            store,
+            cpu: Arc::new(tokio::sync::Semaphore::new(cores)),
+            saves: Arc::new(health::SaveRecord::default()),
+        }
+    }
+
+    /// Runs CPU-bound `work` on the blocking pool once a CPU permit is free.
+    pub async fn cpu<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, error::ApiError> {
+        let _permit = self
+            .cpu
+            .acquire()
+            .await
+            .map_err(|e| error::ApiError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| error::ApiError::Internal(format!("a worker failed: {e}")))
+    }
+}
+
+/// The security headers every response carries. Pages load nothing from elsewhere and
+/// run no inline script; nothing may frame them; a report's address (which is its only
+/// key) is never sent on as a referrer.
+pub const SECURITY_HEADERS: [(&str, &str); 5] = [
+    (
+        "content-security-policy",
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("x-frame-options", "DENY"),
+    ("cross-origin-opener-policy", "same-origin"),
+];
+
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in SECURITY_HEADERS {
+        headers.insert(name, axum::http::HeaderValue::from_static(value));
+    }
+    response
 }
 
 /// The whole service.
 pub fn app(state: AppState) -> Router {
+    // A state-changing request from another site (Origin or Sec-Fetch-Site say so) is
+    // refused: no page elsewhere can make a visitor's browser store an assessment.
+    // Scripts and curl send neither header and are let through.
+    let csrf = tower_http::csrf::CsrfLayer::new().with_rejection_response(
+        |_: tower_http::csrf::ProtectionError| {
+            use axum::response::IntoResponse;
+            error::ApiError::Forbidden(
+                "Cross-site requests that change data are refused: submit the form from this site."
+                    .into(),
+            )
+            .into_response()
+        },
+    );
     Router::new()
         .merge(health::router())
         .merge(api::router())
@@ -49,25 +125,67 @@ pub fn app(state: AppState) -> Router {
         .merge(site::router())
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(csrf)
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
+/// How `serve` runs.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ServeOptions {
+    /// Requests a second each client IP may make (bursts of twice that) before being
+    /// answered 429; 0 for no limit.
+    pub rate_per_second: u32,
+    /// Connection limits and timeouts.
+    pub limits: conn::Limits,
+    /// Delete anonymous assessments older than this (checked at start and every hour);
+    /// `None` keeps them.
+    pub keep_anonymous: Option<std::time::Duration>,
+}
+
+/// How often retention runs.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
+
+/// Deletes anonymous assessments older than `keep`, now and every hour, until the
+/// runtime stops. A failed run is logged and tried again at the next.
+pub fn spawn_retention(store: Store, keep: Duration) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(PURGE_EVERY);
+        loop {
+            every.tick().await;
+            let keep_ms = i64::try_from(keep.as_millis()).unwrap_or(i64::MAX);
+            let before = nextseat_store::now_ms().saturating_sub(keep_ms);
+            match nextseat_store::AssessmentStore::purge_anonymous(&store, before).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(deleted = n, "retention: old anonymous assessments deleted")
+                }
+                Err(e) => tracing::error!(error = %e, "retention: deleting old assessments failed"),
+            }
+        }
+    });
+}
+
 /// Serves `app(state)` on a bound listener until Ctrl-C or SIGTERM, letting requests in
-/// flight finish. With `rate_per_second > 0`, each client IP may make that many requests
-/// a second (bursts of twice that) before it is answered 429. The limiter needs the
-/// peer's address, so it wraps the app here rather than in [`app`], which tests drive
-/// without a socket.
+/// flight finish. Connections are capped and timed out as [`conn`] describes. With a
+/// rate limit, each client IP is answered 429 past it. The limiter needs the peer's
+/// address, so it wraps the app here rather than in [`app`], which tests drive without
+/// a socket.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
-    rate_per_second: u32,
+    options: ServeOptions,
 ) -> std::io::Result<()> {
-    tracing::info!(addr = %listener.local_addr()?, backend = state.store.backend(), rate_per_second, "nextseat serving");
+    let rate_per_second = options.rate_per_second;
+    if let Some(keep) = options.keep_anonymous {
+        spawn_retention(state.store.clone(), keep);
+    }
+    tracing::info!(addr = %listener.local_addr()?, backend = state.store.backend(), rate_per_second, limits = ?options.limits, "nextseat serving");
     let mut router = app(state);
     if rate_per_second > 0 {
         let config = tower_governor::governor::GovernorConfigBuilder::default()
@@ -87,12 +205,10 @@ pub async fn serve(
             }),
         );
     }
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
+    let listener = conn::GuardedListener::new(listener, options.limits);
+    axum::serve(listener, conn::MakeConn { router })
+        .with_graceful_shutdown(shutdown())
+        .await
 }
 
 async fn shutdown() {

@@ -368,32 +368,46 @@ async fn submit(
             ApiError::BadRequest("the form could not be read".into())
         }
     })?;
-    let input = Input::parse(&body);
-    let (doc, mut errors) = to_profile_json(&input);
-    let text = doc.to_string();
-    let profile = match Profile::parse(&text, Format::Json, &state.kb) {
-        Ok(p) => Some(p),
-        Err(d) => {
-            for e in d.0 {
-                let msg = match &e.suggestion {
-                    Some(s) => format!("{} (did you mean {s}?)", e.message),
-                    None => e.message.clone(),
-                };
-                errors.entry(field_of(&e.key)).or_insert(msg);
-            }
-            None
-        }
+    let kb = std::sync::Arc::clone(&state.kb);
+    let checked = state
+        .cpu(move || {
+            let input = Input::parse(&body);
+            let (doc, mut errors) = to_profile_json(&input);
+            let text = doc.to_string();
+            let profile = match Profile::parse(&text, Format::Json, &kb) {
+                Ok(p) => Some(p),
+                Err(d) => {
+                    for e in d.0 {
+                        let msg = match &e.suggestion {
+                            Some(s) => format!("{} (did you mean {s}?)", e.message),
+                            None => e.message.clone(),
+                        };
+                        errors.entry(field_of(&e.key)).or_insert(msg);
+                    }
+                    None
+                }
+            };
+            let Some(profile) = profile.filter(|_| errors.is_empty()) else {
+                let again = render(
+                    &page(&kb, &input, &errors),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )?;
+                return Ok(Err(again));
+            };
+            let result = assess(&kb, &profile);
+            let json =
+                serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok::<_, ApiError>(Ok((text, json)))
+        })
+        .await??;
+    // A form with problems is shown again, each next to its field.
+    let (text, result_json) = match checked {
+        Ok(valid) => valid,
+        Err(again) => return Ok(again),
     };
-    let Some(profile) = profile.filter(|_| errors.is_empty()) else {
-        return render(
-            &page(&state.kb, &input, &errors),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    };
-    let result = assess(&state.kb, &profile);
-    let result_json =
-        serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let saved = state.store.save(&text, &result_json, None).await?;
+    let saved = state.store.save(&text, &result_json, None).await;
+    state.saves.record(saved.as_ref().map(|_| ()));
+    let saved = saved?;
     Ok((
         StatusCode::SEE_OTHER,
         [(header::LOCATION, format!("/r/{}", saved.stored().id))],

@@ -25,10 +25,10 @@ impl Reply {
 }
 
 async fn state_on(url: &str) -> AppState {
-    AppState {
-        kb: Arc::new(KnowledgeBase::default_kb()),
-        store: Store::open(url).await.expect("store opens"),
-    }
+    AppState::new(
+        Arc::new(KnowledgeBase::default_kb()),
+        Store::open(url).await.expect("store opens"),
+    )
 }
 
 async fn sqlite_state() -> (AppState, tempfile::TempDir) {
@@ -434,4 +434,169 @@ async fn openapi_document_describes_every_api_route() {
     }
     assert!(created["422"]["content"]["application/problem+json"].is_object());
     assert!(v["components"]["schemas"]["Problem"].is_object());
+}
+
+#[tokio::test]
+async fn a_hostile_body_gets_one_short_answer() {
+    let (state, _dir) = sqlite_state().await;
+    // Just under the 1 MiB limit: a quarter of a million unknown sign ids.
+    let ids = vec!["\"x\""; 250_000].join(",");
+    let body = format!(r#"{{"company":{{"employees":3}},"situation":{{"signs":[{ids}]}}}}"#);
+    assert!(body.len() < nextseat_web::BODY_LIMIT);
+    let r = call(&state, post("/api/v1/assess", &body)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let v = r.json();
+    let errors = v["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{}", &r.body[..r.body.len().min(500)]);
+    assert_eq!(errors[0]["key"], "situation.signs");
+    assert!(r.body.len() < 1_000, "{} bytes", r.body.len());
+}
+
+#[tokio::test]
+async fn an_idempotency_key_sent_twice_is_refused() {
+    let (state, _dir) = sqlite_state().await;
+    let req = Request::post("/api/v1/assessments")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("idempotency-key", "a")
+        .header("idempotency-key", "b")
+        .body(Body::from(PROFILE))
+        .expect("req");
+    let r = call(&state, req).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("more than once"))
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let (state, _dir) = sqlite_state().await;
+    for uri in ["/", "/roles", "/nope", "/api/v1/openapi.json", "/healthz"] {
+        let r = call(&state, Request::get(uri).body(Body::empty()).expect("req")).await;
+        for (name, value) in nextseat_web::SECURITY_HEADERS {
+            assert_eq!(
+                r.headers.get(name).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{name} on {uri}"
+            );
+        }
+        let csp = r.headers["content-security-policy"]
+            .to_str()
+            .expect("ascii");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"));
+    }
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_store_nothing() {
+    let (state, dir) = sqlite_state().await;
+    let body = "employees=12&name=Forged";
+    let cross = |headers: &[(&str, &str)]| {
+        let mut r = Request::post("/")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "nextseat.example");
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        r.body(Body::from(body)).expect("req")
+    };
+    for headers in [
+        &[("sec-fetch-site", "cross-site")][..],
+        &[("origin", "https://evil.example")][..],
+        &[
+            ("sec-fetch-site", "same-site"),
+            ("origin", "https://sub.nextseat.example"),
+        ][..],
+    ] {
+        let r = call(&state, cross(headers)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}: {}", r.body);
+        assert_eq!(r.content_type, "application/problem+json");
+    }
+    // The API refuses them too; a script (no browser headers) is let through.
+    let api = Request::post("/api/v1/assessments")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(PROFILE))
+        .expect("req");
+    assert_eq!(call(&state, api).await.status, StatusCode::FORBIDDEN);
+    let rows = count_rows(&dir).await;
+    assert_eq!(rows, 0, "a refused request stored something");
+    for headers in [
+        &[("sec-fetch-site", "same-origin")][..],
+        &[("origin", "http://nextseat.example")][..],
+        &[][..],
+    ] {
+        let r = call(&state, cross(headers)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{headers:?}: {}", r.body);
+    }
+    assert_eq!(count_rows(&dir).await, 3);
+}
+
+async fn sqlite_conn(dir: &tempfile::TempDir) -> sqlx::SqliteConnection {
+    use sqlx::Connection;
+    sqlx::SqliteConnection::connect(&format!("sqlite://{}/t.db", dir.path().display()))
+        .await
+        .expect("connect")
+}
+
+async fn count_rows(dir: &tempfile::TempDir) -> i64 {
+    let mut conn = sqlite_conn(dir).await;
+    let (n,): (i64,) = sqlx::query_as("SELECT count(*) FROM assessments")
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    n
+}
+
+async fn exec(dir: &tempfile::TempDir, sql: &'static str) {
+    let mut conn = sqlite_conn(dir).await;
+    sqlx::query(sql).execute(&mut conn).await.expect(sql);
+}
+
+#[tokio::test]
+async fn health_says_503_while_the_database_refuses_writes() {
+    let (state, dir) = sqlite_state().await;
+    let health = |state: AppState| async move {
+        call(
+            &state,
+            Request::get("/healthz").body(Body::empty()).expect("req"),
+        )
+        .await
+    };
+    assert_eq!(health(state.clone()).await.status, StatusCode::OK);
+
+    // Saves fail (as on a full disk): the failed save is reported until one works.
+    exec(&dir, "CREATE TRIGGER full BEFORE INSERT ON assessments BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END").await;
+    let r = call(&state, post("/api/v1/assessments", PROFILE)).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{}", r.body);
+    let r = health(state.clone()).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    assert_eq!(r.content_type, "application/problem+json");
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("the last save failed"))
+    );
+    exec(&dir, "DROP TRIGGER full").await;
+    assert_eq!(
+        call(&state, post("/api/v1/assessments", PROFILE))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    assert_eq!(health(state.clone()).await.status, StatusCode::OK);
+
+    // The probe row cannot be written: 503 before any client's save fails.
+    exec(&dir, "CREATE TRIGGER ro BEFORE UPDATE ON health BEGIN SELECT RAISE(FAIL, 'attempt to write a readonly database'); END").await;
+    let fresh = AppState::new(Arc::clone(&state.kb), state.store.clone());
+    let r = health(fresh).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("does not accept writes"))
+    );
 }

@@ -313,7 +313,7 @@ fn temp_outputs(dir: &Path) -> Vec<String> {
         .expect("dir")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".nextseat-batch-"))
+        .filter(|n| n.starts_with(".nextseat-") && n.ends_with(".partial"))
         .collect()
 }
 
@@ -434,4 +434,81 @@ fn on_a_terminal_the_bar_shows_the_rows_written_beside_their_share_of_the_input(
     }
     let out = std::fs::read_to_string(dir.path().join("out.csv")).expect("output written");
     assert_eq!(out.lines().count() as u64, total + 1);
+}
+
+#[test]
+fn binary_input_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("dir");
+    for from in ["csv", "jsonl"] {
+        let r = nextseat(
+            dir.path(),
+            &["batch", "/dev/zero", "--from", from, "-o", "out.csv"],
+            b"",
+        );
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("/dev/zero: looks like a binary file"),
+            "{}",
+            r.stderr
+        );
+        assert!(!dir.path().join("out.csv").exists());
+    }
+}
+
+#[test]
+fn an_unclosed_quote_or_an_endless_record_names_the_line_it_starts_on() {
+    let dir = tempfile::tempdir().expect("dir");
+    let unclosed = format!("{HEADER}\n{ACME_ROW}\n\"Quote Co,,3\n{ACME_ROW}\n{ACME_ROW}\n");
+    std::fs::write(dir.path().join("unclosed.csv"), unclosed).expect("input");
+    let r = nextseat(dir.path(), &["batch", "unclosed.csv", "-o", "out.csv"], b"");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("unclosed.csv: a quote (\") opened on line 3 is never closed"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.path().join("out.csv").exists(), "nothing is written");
+
+    let mut endless = format!("{HEADER}\n{ACME_ROW}\nBig Co,,3,").into_bytes();
+    endless.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
+    std::fs::write(dir.path().join("endless.csv"), endless).expect("input");
+    let r = nextseat(dir.path(), &["batch", "endless.csv", "-o", "out.csv"], b"");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("endless.csv: the row starting on line 3 is longer than 1024 KiB"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn output_cut_short_by_its_reader_is_not_an_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut input = format!("{HEADER}\n");
+    for _ in 0..20_000 {
+        input.push_str(ACME_ROW);
+        input.push('\n');
+    }
+    std::fs::write(dir.path().join("many.csv"), input).expect("input");
+    // `| head -c 100`: the reader goes away after a few lines.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
+        .args(["batch", "many.csv", "-o", "-", "--quiet"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut out = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 100];
+    out.read_exact(&mut first).expect("the first lines");
+    drop(out);
+    let status = child.wait().expect("ends");
+    assert!(first.starts_with(b"row,name,primary"));
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "a closed pipe ends the output quietly"
+    );
 }

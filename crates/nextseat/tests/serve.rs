@@ -6,10 +6,35 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 struct Server {
     child: Child,
     addr: String,
+    /// The server's log lines (stderr), as they come.
+    log: std::sync::mpsc::Receiver<String>,
+}
+
+impl Server {
+    /// Waits (at most 30 s) for a log line containing `text`.
+    fn wait_for_log(&self, text: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.log.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(e) => panic!("no log line with {text:?}: {e}"),
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn start(db: &str) -> Server {
@@ -17,21 +42,28 @@ fn start(db: &str) -> Server {
 }
 
 fn start_with(db: &str, rate: &str) -> Server {
+    start_args(db, &["--rate-limit", rate])
+}
+
+fn start_args(db: &str, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--database",
-            db,
-            "--rate-limit",
-            rate,
-        ])
+        .args(["serve", "--addr", "127.0.0.1:0", "--database", db])
+        .args(extra)
         .env("RUST_LOG", "warn")
+        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("server starts");
+    let err = child.stderr.take().expect("stderr");
+    let (lines, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                return;
+            }
+        }
+    });
     let out = child.stdout.take().expect("stdout");
     let mut line = String::new();
     BufReader::new(out)
@@ -43,7 +75,7 @@ fn start_with(db: &str, rate: &str) -> Server {
         .and_then(|s| s.split_whitespace().next())
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .to_string();
-    Server { child, addr }
+    Server { child, addr, log }
 }
 
 fn http(addr: &str, method: &str, path: &str, body: Option<&str>) -> (u16, String) {
@@ -199,4 +231,70 @@ fn a_client_over_the_rate_limit_gets_429_problem_json() {
     }
     server.child.kill().expect("stop");
     server.child.wait().expect("reaped");
+}
+
+/// Reads until the server closes the connection; true if it did within 30 s (a read that
+/// times out means the server kept a silent connection open).
+fn closed_by_server(s: &mut TcpStream) -> bool {
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[test]
+fn silent_slow_and_idle_connections_are_closed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}/t.db", dir.path().display());
+    let server = start_args(&db, &["--header-timeout", "1s", "--idle-timeout", "2s"]);
+
+    // Connects and says nothing.
+    let mut silent = TcpStream::connect(&server.addr).expect("connect");
+    // Starts a request head and never finishes it.
+    let mut slow = TcpStream::connect(&server.addr).expect("connect");
+    write!(slow, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ").expect("send");
+    // Makes a keep-alive request, reads the answer, then goes quiet.
+    let mut idle = TcpStream::connect(&server.addr).expect("connect");
+    write!(idle, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").expect("send");
+    let mut answer = [0u8; 2];
+    idle.read_exact(&mut answer).expect("an answer starts");
+    assert_eq!(&answer, b"HT");
+
+    assert!(
+        closed_by_server(&mut silent),
+        "a silent connection stayed open"
+    );
+    assert!(
+        closed_by_server(&mut slow),
+        "a slow request head stayed open"
+    );
+    assert!(
+        closed_by_server(&mut idle),
+        "an idle keep-alive connection stayed open"
+    );
+    // And the server still answers.
+    assert_eq!(http(&server.addr, "GET", "/healthz", None).0, 200);
+}
+
+#[test]
+fn past_the_connection_cap_clients_wait_until_one_closes() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}/t.db", dir.path().display());
+    let server = start_args(&db, &["--max-connections", "2", "--header-timeout", "60s"]);
+    let first = TcpStream::connect(&server.addr).expect("connect");
+    let _second = TcpStream::connect(&server.addr).expect("connect");
+    server.wait_for_log("connection limit reached");
+    // A third client is queued, not refused; it is served once a connection closes.
+    let addr = server.addr.clone();
+    let third = std::thread::spawn(move || http(&addr, "GET", "/healthz", None));
+    drop(first);
+    let (status, body) = third.join().expect("third client");
+    assert_eq!(status, 200, "{body}");
 }

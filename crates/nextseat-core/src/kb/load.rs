@@ -5,7 +5,7 @@
 //! archetype further down: every problem is reported, each with its position.
 
 use super::*;
-use crate::diag::{Diagnostic, Diagnostics, closest};
+use crate::diag::{Diagnostic, Diagnostics, LineIndex, closest};
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
@@ -34,7 +34,7 @@ const SECTIONS: &[&str] = &[
 ];
 
 struct Loader<'s, 'i> {
-    src: &'s str,
+    lines: &'s LineIndex<'s>,
     root: &'s Spanned<DeTable<'i>>,
     diags: Vec<Diagnostic>,
 }
@@ -47,7 +47,7 @@ impl<'s, 'i> Loader<'s, 'i> {
                 let span = e.span().or_else(|| Some(v.span()));
                 let msg = crate::diag::humanise(e.message());
                 self.diags
-                    .push(Diagnostic::new(key, msg).at_span(self.src, span));
+                    .push(Diagnostic::new(key, msg).at_span(self.lines, span));
                 None
             }
         }
@@ -59,7 +59,7 @@ impl<'s, 'i> Loader<'s, 'i> {
             None => {
                 self.diags.push(
                     Diagnostic::new(key, format!("missing section [{key}]"))
-                        .at_span(self.src, Some(0..0)),
+                        .at_span(self.lines, Some(0..0)),
                 );
                 None
             }
@@ -70,7 +70,7 @@ impl<'s, 'i> Loader<'s, 'i> {
         if self.root.get_ref().get(key).is_none() {
             self.diags.push(
                 Diagnostic::new(key, format!("missing section [[{key}]]"))
-                    .at_span(self.src, Some(0..0)),
+                    .at_span(self.lines, Some(0..0)),
             );
             return Vec::new();
         }
@@ -85,7 +85,7 @@ impl<'s, 'i> Loader<'s, 'i> {
         let Some(items) = v.get_ref().as_array() else {
             self.diags.push(
                 Diagnostic::new(key, format!("expected an array of tables [[{key}]]"))
-                    .at_span(self.src, Some(v.span())),
+                    .at_span(self.lines, Some(v.span())),
             );
             return Vec::new();
         };
@@ -106,20 +106,22 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
             "the knowledge base is empty",
         )]));
     }
+    let lines = LineIndex::new(src);
     let (root, errors) = DeTable::parse_recoverable(src);
     if !errors.is_empty() {
-        return Err(Diagnostics(
+        Diagnostics::check(
             errors
                 .iter()
+                .take(crate::diag::MAX_LISTED + 1)
                 .map(|e| {
                     Diagnostic::new("", format!("TOML syntax: {}", e.message().trim()))
-                        .at_span(src, e.span())
+                        .at_span(&lines, e.span())
                 })
                 .collect(),
-        ));
+        )?;
     }
     let mut l = Loader {
-        src,
+        lines: &lines,
         root: &root,
         diags: Vec::new(),
     };
@@ -128,7 +130,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         if !SECTIONS.contains(&name) {
             l.diags.push(
                 Diagnostic::new(name, "unknown section")
-                    .at_span(src, Some(k.span()))
+                    .at_span(&lines, Some(k.span()))
                     .suggest(closest(name, SECTIONS.iter().copied())),
             );
         }
@@ -178,7 +180,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
     )
     else {
         l.diags.sort_by_key(|d| d.position);
-        return Err(Diagnostics(l.diags));
+        return Err(Diagnostics::capped(l.diags));
     };
     let index = super::Index::new(&signs, &events);
     let kb = KnowledgeBase {
@@ -207,11 +209,8 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         classifier: std::sync::OnceLock::new(),
         conditions: std::sync::OnceLock::new(),
     };
-    let mut diags = super::validate::validate(&kb, src, &root);
-    if diags.is_empty() {
-        Ok(kb)
-    } else {
-        diags.sort_by_key(|d| d.position);
-        Err(Diagnostics(diags))
-    }
+    let mut diags = super::validate::validate(&kb, &lines, &root);
+    diags.sort_by_key(|d| d.position);
+    Diagnostics::check(diags)?;
+    Ok(kb)
 }

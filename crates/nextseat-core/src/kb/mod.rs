@@ -832,6 +832,29 @@ mod tests {
         }
     }
 
+    #[test]
+    fn thousands_of_problems_are_listed_up_to_the_cap_and_counted() {
+        // Every sign gets an unknown seat: one problem each, many signs.
+        let mut src = DEFAULT_KB.to_string();
+        for i in 0..2_000 {
+            src.push_str(&format!(
+                "\n[[signs]]\nid = \"x.s{i}\"\nseat = \"cfo\"\nlabel = \"l\"\nexplain = \"e\"\nwhy = \"w\"\nsource = \"nextseat\"\nweights = {{ cso = 1 }}\nphrases = []\n"
+            ));
+        }
+        let e = KnowledgeBase::parse(&src).expect_err("invalid");
+        assert_eq!(e.0.len(), crate::diag::MAX_LISTED + 1);
+        assert!(
+            e.0[0].position.is_some_and(|p| p.line > 1_000),
+            "{:?}",
+            e.0[0]
+        );
+        let last = &e.0[crate::diag::MAX_LISTED].message;
+        assert!(
+            last.starts_with("and ") && last.ends_with("more problems not listed: fix these first"),
+            "{last}"
+        );
+    }
+
     fn without_interview() -> &'static str {
         let cut = DEFAULT_KB
             .find("\n[[interview]]")

@@ -3,7 +3,7 @@
 //! policy), so the engine can look values up without a failure path.
 
 use super::*;
-use crate::diag::{Diagnostic, closest};
+use crate::diag::{Diagnostic, LineIndex, closest};
 use crate::locate::{parse_path, toml_span};
 use std::collections::HashSet;
 use toml::Spanned;
@@ -72,7 +72,7 @@ pub const CONTRACT_ARCHETYPES: &[&str] = &[
 ];
 
 struct V<'a, 'i> {
-    src: &'a str,
+    lines: &'a LineIndex<'a>,
     root: &'a Spanned<DeTable<'i>>,
     diags: Vec<Diagnostic>,
 }
@@ -81,7 +81,7 @@ impl V<'_, '_> {
     fn at(&mut self, key: &str, msg: impl Into<String>) -> &mut Diagnostic {
         let span = toml_span(self.root, &parse_path(key));
         self.diags
-            .push(Diagnostic::new(key, msg).at_span(self.src, span));
+            .push(Diagnostic::new(key, msg).at_span(self.lines, span));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
@@ -185,11 +185,11 @@ impl V<'_, '_> {
 
 pub(super) fn validate(
     kb: &KnowledgeBase,
-    src: &str,
+    lines: &LineIndex<'_>,
     root: &Spanned<DeTable<'_>>,
 ) -> Vec<Diagnostic> {
     let mut v = V {
-        src,
+        lines,
         root,
         diags: Vec::new(),
     };

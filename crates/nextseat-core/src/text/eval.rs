@@ -110,7 +110,8 @@ impl EvalSet {
     pub fn parse(src: &str, kb: &KnowledgeBase) -> Result<EvalSet, Diagnostics> {
         let set: EvalSet = toml::from_str(src).map_err(|e| {
             Diagnostics(vec![
-                Diagnostic::new("", humanise(e.message())).at_span(src, e.span()),
+                Diagnostic::new("", humanise(e.message()))
+                    .at_span(&crate::diag::LineIndex::new(src), e.span()),
             ])
         })?;
         let ids: Vec<&str> = kb.signs.iter().map(|s| s.id.as_str()).collect();
@@ -119,15 +120,16 @@ impl EvalSet {
             for (j, s) in c.signs.iter().enumerate() {
                 if kb.sign(s).is_none() {
                     let key = format!("case[{i}].signs[{j}]");
-                    let pos = crate::locate::toml_position(src, &crate::locate::parse_path(&key));
                     diags.push(
                         Diagnostic::new(key, format!("unknown sign id \"{s}\""))
-                            .suggest(crate::diag::closest(s, ids.iter().copied()))
-                            .at(pos),
+                            .suggest(crate::diag::closest(s, ids.iter().copied())),
                     );
                 }
             }
         }
+        let listed = diags.len().min(crate::diag::MAX_LISTED);
+        crate::locate::Document::new(src, crate::profile::Format::Toml)
+            .locate(&mut diags[..listed]);
         Diagnostics::check(diags)?;
         Ok(set)
     }
