@@ -31,6 +31,7 @@ const SECTIONS: &[&str] = &[
     "responsibility_areas",
     "narrative",
     "interview",
+    "exemplars",
 ];
 
 struct Loader<'s, 'i> {
@@ -156,6 +157,8 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
     let narrative = l.table::<NarrativeRules>("narrative");
     // Optional: without it the interview asks each field by its key.
     let interview = l.optional_list::<Question>("interview");
+    // Optional: without it only the lexical matcher reads text.
+    let exemplars = l.optional_list::<Exemplars>("exemplars");
 
     let (
         Some(meta),
@@ -182,9 +185,7 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         l.diags.sort_by_key(|d| d.position);
         return Err(Diagnostics::capped(l.diags));
     };
-    let index = super::Index::new(&signs, &events);
-    let kb = KnowledgeBase {
-        index,
+    let kb = KnowledgeBase::new(Model {
         meta,
         sources,
         roles,
@@ -205,10 +206,8 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         responsibility_areas,
         narrative,
         interview,
-        matcher: std::sync::OnceLock::new(),
-        classifier: std::sync::OnceLock::new(),
-        conditions: std::sync::OnceLock::new(),
-    };
+        exemplars,
+    });
     let mut diags = super::validate::validate(&kb, &lines, &root);
     diags.sort_by_key(|d| d.position);
     Diagnostics::check(diags)?;

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::diag::{Diagnostic, LineIndex, closest};
+use crate::ids::{Engagement, Verdict};
 use crate::locate::{parse_path, toml_span};
 use std::collections::HashSet;
 use toml::Spanned;
@@ -639,5 +640,75 @@ pub(super) fn validate(
             }
         }
     }
+    exemplars(&mut v, kb, &source_ids);
     v.diags
+}
+
+/// Longest accepted exemplar text.
+pub const MAX_EXEMPLAR: usize = 1_000;
+
+/// Exemplars name a known sign or area, hold non-empty plain texts, and never give one
+/// text twice (a text that is an example of two things would pull both ways).
+fn exemplars(v: &mut V<'_, '_>, kb: &KnowledgeBase, source_ids: &[&str]) {
+    let sign_ids: Vec<&str> = kb.signs.iter().map(|s| s.id.as_str()).collect();
+    let area_ids: Vec<&str> = kb
+        .responsibility_areas
+        .iter()
+        .map(|a| a.id.as_str())
+        .collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    for (i, e) in kb.exemplars.iter().enumerate() {
+        let key = format!("exemplars[{i}]");
+        if !source_ids.contains(&e.source.as_str()) {
+            v.unknown(&format!("{key}.source"), "source", &e.source, source_ids);
+        }
+        let is_sign = match (&e.sign, &e.area) {
+            (Some(id), None) => {
+                if !sign_ids.contains(&id.as_str()) {
+                    v.unknown(&format!("{key}.sign"), "sign", id, &sign_ids);
+                }
+                true
+            }
+            (None, Some(id)) => {
+                if !area_ids.contains(&id.as_str()) {
+                    v.unknown(&format!("{key}.area"), "responsibility area", id, &area_ids);
+                }
+                false
+            }
+            _ => {
+                v.at(&key, "name exactly one of sign = \"…\" or area = \"…\"");
+                false
+            }
+        };
+        if !is_sign && !e.absent.is_empty() {
+            v.at(
+                &format!("{key}.absent"),
+                "only a sign has absent examples: a responsibility area is recognised from present ones",
+            );
+        }
+        if e.present.is_empty() {
+            v.at(&format!("{key}.present"), "needs at least one example text");
+        }
+        for (list, texts) in [("present", &e.present), ("absent", &e.absent)] {
+            for (j, t) in texts.iter().enumerate() {
+                let k = format!("{key}.{list}[{j}]");
+                let trimmed = t.trim();
+                if trimmed.is_empty() {
+                    v.at(&k, "an example must not be empty");
+                } else if trimmed.chars().count() > MAX_EXEMPLAR {
+                    v.at(&k, format!("is longer than {MAX_EXEMPLAR} characters: keep an example to a few sentences"));
+                } else if t
+                    .chars()
+                    .any(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+                {
+                    v.at(&k, "contains control characters");
+                } else if !seen.insert(trimmed.to_lowercase()) {
+                    v.at(
+                        &k,
+                        "the same example appears twice: an example belongs to one sign or area",
+                    );
+                }
+            }
+        }
+    }
 }
