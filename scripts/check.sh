@@ -42,5 +42,16 @@ cargo run --quiet --locked -p nextseat -- kb eval kb/eval/narrative-heldout.toml
 echo "==> nextseat kb test kb/scenarios (the golden scenarios, as a consultancy runs them)"
 cargo run --quiet --locked -p nextseat -- kb test kb/scenarios
 
+echo "==> fuzz targets, smoke run (scripts/fuzz.sh --smoke: each target 5 s, no sanitizer)"
+cargo fmt --manifest-path fuzz/Cargo.toml --check
+if cargo fuzz --version >/dev/null 2>&1; then
+  bash scripts/fuzz.sh --smoke
+elif [ -n "${CI:-}" ]; then
+  echo "CI needs cargo-fuzz for the fuzz targets' smoke run (see .ci/run)" >&2
+  exit 1
+else
+  echo "skipped: install cargo-fuzz (cargo install cargo-fuzz --locked) to run it"
+fi
+
 echo "==> bench/batch.py --smoke (the batch benchmark runs; figures on a tiny input mean nothing)"
 python3 bench/batch.py --smoke --work "${TMPDIR:-/tmp}/nextseat-bench-smoke" | tail -n 4
