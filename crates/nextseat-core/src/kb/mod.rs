@@ -36,6 +36,8 @@ pub struct KnowledgeBase {
     matcher: std::sync::OnceLock<std::sync::Arc<crate::text::narrative::Matcher>>,
     classifier: std::sync::OnceLock<std::sync::Arc<crate::ownership::Classifier>>,
     conditions: std::sync::OnceLock<std::sync::Arc<Conditions>>,
+    /// The semantic reader, when the edge has a text model and attached one.
+    reader: std::sync::OnceLock<std::sync::Arc<crate::text::semantic::Reader>>,
 }
 
 impl std::ops::Deref for KnowledgeBase {
@@ -117,7 +119,21 @@ impl KnowledgeBase {
             matcher: std::sync::OnceLock::new(),
             classifier: std::sync::OnceLock::new(),
             conditions: std::sync::OnceLock::new(),
+            reader: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Attaches a semantic reader: from now on [`KnowledgeBase::diagnose`] and the
+    /// assessment of a narrative read by meaning as well as by phrase, and the ownership
+    /// audit classifies lines by their nearest exemplars. A knowledge base takes one
+    /// reader, once: false (and nothing changes) if one is already attached.
+    pub fn attach_reader(&self, reader: std::sync::Arc<crate::text::semantic::Reader>) -> bool {
+        self.reader.set(reader).is_ok()
+    }
+
+    /// The attached semantic reader, if any.
+    pub fn reader(&self) -> Option<&crate::text::semantic::Reader> {
+        self.reader.get().map(|r| &**r)
     }
 
     /// The plain model.
@@ -203,9 +219,14 @@ impl KnowledgeBase {
         })
     }
 
-    /// Finds the signs in a founder's narrative.
+    /// Finds the signs in a founder's narrative: by phrase, and by meaning when a reader
+    /// is attached ([`crate::text::semantic::Reader::diagnose`]).
     pub fn diagnose(&self, text: &str) -> crate::text::narrative::Diagnosis {
-        self.matcher().diagnose(self, text)
+        let lexical = self.matcher().diagnose(self, text);
+        match self.reader() {
+            Some(r) if !text.trim().is_empty() => r.diagnose(self, text, lexical),
+            _ => lexical,
+        }
     }
 
     /// How the interview asks for `field`: this knowledge base's `[[interview]]` entry,

@@ -59,7 +59,8 @@ pub struct Model {
 
 /// Example texts for one sign or responsibility area: how people say that it is there
 /// (`present`) and, for a sign, how they say that it is not (`absent`: solved, denied
-/// or never a concern), in several voices. Exactly one of `sign` and `area` is given.
+/// or never a concern), in several voices. Exactly one of `sign`, `area` and
+/// `neutral = true` is given.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exemplars {
@@ -69,6 +70,10 @@ pub struct Exemplars {
     /// The responsibility area these texts are examples of.
     #[serde(default)]
     pub area: Option<String>,
+    /// True for texts that show no sign at all: the filler around a founder's real
+    /// problems, which the reader must learn to pass over.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub neutral: bool,
     /// Texts that show it.
     pub present: Vec<String>,
     /// Texts on its topic that say it is absent or solved (signs only).
@@ -94,10 +99,50 @@ pub struct NarrativeRules {
     pub clause_breaks: Vec<String>,
     /// Groups of interchangeable words; the first is the one phrases are written with.
     pub synonyms: Vec<Vec<String>>,
+    /// How the semantic reader decides (when a text model is installed).
+    #[serde(default)]
+    pub reader: ReaderRules,
     /// Why.
     pub why: String,
     /// Source id.
     pub source: String,
+}
+
+/// The semantic reader's decision rules (see `text::semantic`). The values are the
+/// method's own, chosen by measurement on the tuning sets (BENCHMARKS.md says which).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReaderRules {
+    /// A unit shows a sign when the sign is its most probable class at this probability
+    /// or above (0–1).
+    pub threshold: f32,
+    /// A phrase the lexical matcher finds is counted only if the semantic reader gives
+    /// its sign at least this probability somewhere in the text (0–1).
+    pub lexical_gate: f32,
+    /// Inverse strength of the decision layer's regularisation (larger: follows the
+    /// exemplars more closely).
+    pub regularisation: f64,
+    /// A unit read as "none" is reported as resolved when an absent exemplar is at
+    /// least this similar (cosine, −1–1).
+    pub resolved_similarity: f32,
+    /// How many nearest area exemplars vote on a responsibility line.
+    pub neighbours: usize,
+    /// A responsibility line less similar than this to every area exemplar is "not
+    /// recognised" (cosine).
+    pub area_min_similarity: f32,
+}
+
+impl Default for ReaderRules {
+    fn default() -> ReaderRules {
+        ReaderRules {
+            threshold: 0.3,
+            lexical_gate: 0.1,
+            regularisation: 4.0,
+            resolved_similarity: 0.6,
+            neighbours: 9,
+            area_min_similarity: 0.3,
+        }
+    }
 }
 
 /// How the terminal interview asks for one profile field: our words (or a

@@ -556,6 +556,35 @@ pub(super) fn validate(
 
     // Narrative.
     cite(&mut v, "narrative.source".into(), &kb.narrative.source);
+    let r = &kb.narrative.reader;
+    for (k, x, lo, hi) in [
+        ("threshold", r.threshold, 0.0, 1.0),
+        ("lexical_gate", r.lexical_gate, 0.0, 1.0),
+        ("resolved_similarity", r.resolved_similarity, -1.0, 1.0),
+        ("area_min_similarity", r.area_min_similarity, -1.0, 1.0),
+    ] {
+        if !(lo..=hi).contains(&x) {
+            v.at(
+                &format!("narrative.reader.{k}"),
+                format!("must be between {lo} and {hi} (got {x})"),
+            );
+        }
+    }
+    if !(r.regularisation.is_finite() && r.regularisation > 0.0 && r.regularisation <= 1e6) {
+        v.at(
+            "narrative.reader.regularisation",
+            format!(
+                "must be a positive number up to 1000000 (got {})",
+                r.regularisation
+            ),
+        );
+    }
+    if !(1..=100).contains(&r.neighbours) {
+        v.at(
+            "narrative.reader.neighbours",
+            format!("must be between 1 and 100 (got {})", r.neighbours),
+        );
+    }
     if kb.narrative.max_gap > 10 {
         v.at(
             "narrative.max_gap",
@@ -663,6 +692,14 @@ fn exemplars(v: &mut V<'_, '_>, kb: &KnowledgeBase, source_ids: &[&str]) {
             v.unknown(&format!("{key}.source"), "source", &e.source, source_ids);
         }
         let is_sign = match (&e.sign, &e.area) {
+            _ if e.neutral && (e.sign.is_some() || e.area.is_some()) => {
+                v.at(
+                    &key,
+                    "name exactly one of sign = \"…\", area = \"…\" or neutral = true",
+                );
+                false
+            }
+            (None, None) if e.neutral => false,
             (Some(id), None) => {
                 if !sign_ids.contains(&id.as_str()) {
                     v.unknown(&format!("{key}.sign"), "sign", id, &sign_ids);
@@ -676,14 +713,17 @@ fn exemplars(v: &mut V<'_, '_>, kb: &KnowledgeBase, source_ids: &[&str]) {
                 false
             }
             _ => {
-                v.at(&key, "name exactly one of sign = \"…\" or area = \"…\"");
+                v.at(
+                    &key,
+                    "name exactly one of sign = \"…\", area = \"…\" or neutral = true",
+                );
                 false
             }
         };
         if !is_sign && !e.absent.is_empty() {
             v.at(
                 &format!("{key}.absent"),
-                "only a sign has absent examples: a responsibility area is recognised from present ones",
+                "only a sign has absent examples: areas and neutral texts have present ones only",
             );
         }
         if e.present.is_empty() {

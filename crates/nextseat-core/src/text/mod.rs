@@ -9,6 +9,8 @@
 
 pub mod eval;
 pub mod narrative;
+pub mod semantic;
+pub mod softmax;
 
 use rust_stemmers::{Algorithm, Stemmer};
 

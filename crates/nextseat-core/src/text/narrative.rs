@@ -19,7 +19,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// A sign found in a text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
     /// Sign id.
     pub id: String,
@@ -33,8 +33,30 @@ pub struct Finding {
     pub line: usize,
     /// 1-based column (characters) of the phrase.
     pub column: usize,
-    /// The KB phrase that matched.
+    /// The KB phrase that matched (for a finding by meaning: empty).
     pub pattern: String,
+    /// How the semantic reader read it, when a text model is installed: its probability,
+    /// and the sign's nearest exemplar with its similarity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<Meaning>,
+}
+
+/// The semantic reader's account of a finding.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Meaning {
+    /// `phrase` (a phrase matched and the reader agreed) or `meaning` (the reader alone).
+    pub by: &'static str,
+    /// The probability the reader gave the sign in its unit (0–1, three decimals).
+    pub probability: f64,
+    /// The sign's exemplar nearest to the unit.
+    pub exemplar: String,
+    /// Their cosine similarity (three decimals).
+    pub similarity: f64,
+}
+
+/// Rounded to three decimals, for reading.
+pub(crate) fn three(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
 }
 
 /// A match that was not counted, and why.
@@ -53,12 +75,17 @@ pub struct Suppressed {
 }
 
 /// The result of diagnosing a text.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Diagnosis {
     /// Signs found, in the order they first appear in the text.
     pub signs: Vec<Finding>,
     /// Matches not counted (negated or resolved), for transparency.
     pub suppressed: Vec<Suppressed>,
+    /// Which readers read it: `phrases`, or `phrases+meaning` with a text model.
+    pub reader: &'static str,
+    /// Anything the reader could not do (the model failed, the text was cut).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl Diagnosis {
@@ -317,6 +344,7 @@ impl Matcher {
                     line: pos.line,
                     column: pos.column,
                     pattern: self.patterns[h.pattern].text.clone(),
+                    meaning: None,
                 }
             })
             .collect();
@@ -346,7 +374,12 @@ impl Matcher {
                 }
             })
             .collect();
-        Diagnosis { signs, suppressed }
+        Diagnosis {
+            signs,
+            suppressed,
+            reader: "phrases",
+            notes: Vec::new(),
+        }
     }
 
     /// The signs found in `text`, in the order they appear: each sign once, at its first
