@@ -34,6 +34,17 @@ else
   echo "skipped: install wrk (apt-get install wrk) to run it"
 fi
 
+echo "==> API conformance (schemathesis against the OpenAPI document the server serves)"
+if command -v schemathesis >/dev/null 2>&1 || python3 -c 'import schemathesis' >/dev/null 2>&1; then
+  cargo build --quiet --locked -p nextseat
+  bash scripts/api-conformance.sh "${CARGO_TARGET_DIR:-target}/debug/nextseat"
+elif [ -n "${CI:-}" ]; then
+  echo "CI needs schemathesis for the API conformance run (see .ci/run)" >&2
+  exit 1
+else
+  echo "skipped: install schemathesis (python3 -m pip install 'schemathesis==4.*')"
+fi
+
 echo "==> nextseat kb eval kb/eval/narrative.toml (narrative intake precision and recall)"
 cargo run --quiet --locked -p nextseat -- kb eval kb/eval/narrative.toml | tail -n 1
 echo "==> nextseat kb eval kb/eval/narrative-heldout.toml (the same on sentences never tuned on)"

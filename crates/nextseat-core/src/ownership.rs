@@ -93,7 +93,7 @@ pub fn parse_csv(src: &str) -> Result<Vec<Row>, Diagnostics> {
             diags.push(err(line, "responsibility", "is empty".into()));
             continue;
         }
-        if resp.len() > crate::profile::MAX_TEXT {
+        if crate::profile::exceeds_max_text(resp) {
             diags.push(err(line, "responsibility", "is too long".into()));
             continue;
         }

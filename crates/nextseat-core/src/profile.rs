@@ -31,7 +31,9 @@ pub struct Company {
     /// Annual revenue in USD (>= 0).
     #[serde(default)]
     pub annual_revenue_usd: Option<f64>,
-    /// Headcount (>= 1). Required.
+    /// Headcount (>= 1). Required. A number with no fractional part (`4.0`) reads as
+    /// that whole number.
+    #[serde(deserialize_with = "whole::required")]
     pub employees: i64,
     /// Industry, free text.
     #[serde(default)]
@@ -58,8 +60,9 @@ pub struct Leadership {
     /// Roles already on the team.
     #[serde(default = "default_roles")]
     pub current_roles: Vec<RoleId>,
-    /// CEO experience in years (>= 0).
-    #[serde(default)]
+    /// CEO experience in years (>= 0). A number with no fractional part (`2.0`) reads as
+    /// that whole number.
+    #[serde(default, deserialize_with = "whole::optional")]
     pub ceo_experience_years: Option<i64>,
     /// CEO strengths, free tags.
     #[serde(default)]
@@ -241,8 +244,94 @@ impl ProfileField {
     }
 }
 
-/// Longest accepted free text (name, industry, a tag, an objective, a narrative).
+/// Longest accepted free text (name, industry, a tag, an objective, a narrative), in
+/// characters (Unicode scalar values), as JSON Schema's `maxLength` counts them.
 pub const MAX_TEXT: usize = 20_000;
+
+/// Whether `t` is longer than [`MAX_TEXT`] characters. A text of at most that many bytes
+/// is not looked at: it cannot have more characters than bytes.
+pub fn exceeds_max_text(t: &str) -> bool {
+    t.len() > MAX_TEXT && t.chars().count() > MAX_TEXT
+}
+
+/// Whole numbers as JSON and TOML write them: `4`, and also `4.0` (a number with no
+/// fractional part, which JSON Schema counts as an integer too). `4.5` is an error.
+mod whole {
+    use serde::Deserializer;
+    use serde::de::{self, Visitor};
+    use std::fmt;
+
+    struct Whole;
+
+    /// Beyond this magnitude an `f64` cannot be an `i64` (2^63).
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+
+    impl<'de> Visitor<'de> for Whole {
+        type Value = i64;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a whole number")
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+            i64::try_from(v).map_err(|_| E::custom(format!("{v} is too large")))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+            // Plain digits for ordinary numbers, an exponent for tiny or huge ones (1e300
+            // would otherwise be written out as 301 digits).
+            let shown = if v == 0.0 || (1e-4..1e16).contains(&v.abs()) {
+                format!("{v}")
+            } else {
+                format!("{v:e}")
+            };
+            if !v.is_finite() || v.fract() != 0.0 {
+                return Err(E::custom(format!("must be a whole number (got {shown})")));
+            }
+            if !(-LIMIT..LIMIT).contains(&v) {
+                return Err(E::custom(format!("{shown} is too large")));
+            }
+            // Exact: `v` is whole and within the range of i64.
+            Ok(v as i64)
+        }
+    }
+
+    struct MaybeWhole;
+
+    impl<'de> Visitor<'de> for MaybeWhole {
+        type Value = Option<i64>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a whole number")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<i64>, D::Error> {
+            required(d).map(Some)
+        }
+    }
+
+    /// A required whole number.
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        d.deserialize_any(Whole)
+    }
+
+    /// An optional whole number (`null` in JSON is none).
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        d.deserialize_option(MaybeWhole)
+    }
+}
 
 /// Most entries in a list of free texts (the CEO's strengths or gaps, objectives). Lists of
 /// ids are capped by the knowledge base instead: a profile cannot name more signs than
@@ -416,9 +505,9 @@ impl Profile {
         }
         // Free texts: the key is only spelled out for a text that is wrong.
         let mut check_text = |t: &str, key: &dyn Fn() -> String| {
-            if t.len() > MAX_TEXT {
+            if exceeds_max_text(t) {
                 out.push((
-                    Diagnostic::new(key(), format!("is longer than {MAX_TEXT} bytes")),
+                    Diagnostic::new(key(), "is longer than 20,000 characters"),
                     None,
                 ));
             } else if has_control(t) {
@@ -635,6 +724,106 @@ mod tests {
                 .iter()
                 .all(|d| d.position.is_some())
         );
+    }
+
+    #[test]
+    fn whole_numbers_may_carry_a_zero_fraction() {
+        let json =
+            r#"{"company": {"employees": 4.0}, "leadership": {"ceo_experience_years": 2.0}}"#;
+        let toml = "[company]\nemployees = 4.0\n[leadership]\nceo_experience_years = 2.0\n";
+        for (src, format) in [(json, Format::Json), (toml, Format::Toml)] {
+            let p = Profile::parse(src, format, &kb()).expect("4.0 is 4");
+            assert_eq!(p.company.employees, 4);
+            assert_eq!(p.leadership.ceo_experience_years, Some(2));
+            // Written back as the integers they are.
+            let text = p.to_toml().expect("serialises");
+            assert!(text.contains("employees = 4\n"), "{text}");
+            assert!(text.contains("ceo_experience_years = 2\n"), "{text}");
+            let back = serde_json::to_string(&p).expect("serialises");
+            assert!(back.contains(r#""employees":4,"#), "{back}");
+            assert!(back.contains(r#""ceo_experience_years":2,"#), "{back}");
+        }
+        // Plain integers and an explicit null still read as before.
+        let p = Profile::parse(
+            r#"{"company": {"employees": 7}, "leadership": {"ceo_experience_years": null}}"#,
+            Format::Json,
+            &kb(),
+        )
+        .expect("valid");
+        assert_eq!(
+            (p.company.employees, p.leadership.ceo_experience_years),
+            (7, None)
+        );
+    }
+
+    #[test]
+    fn a_fraction_where_a_whole_number_belongs_is_an_error() {
+        for (src, format, got) in [
+            (r#"{"company": {"employees": 4.5}}"#, Format::Json, "4.5"),
+            ("[company]\nemployees = 4.5\n", Format::Toml, "4.5"),
+            (
+                r#"{"company": {"employees": 3}, "leadership": {"ceo_experience_years": 2.5}}"#,
+                Format::Json,
+                "2.5",
+            ),
+            (
+                r#"{"company": {"employees": 1e-300}}"#,
+                Format::Json,
+                "1e-300",
+            ),
+        ] {
+            let e = Profile::parse(src, format, &kb()).expect_err("a fraction");
+            assert_eq!(e.0.len(), 1, "{e:?}");
+            assert_eq!(
+                e.0[0].message,
+                format!("must be a whole number (got {got})"),
+                "{src}"
+            );
+            assert!(e.0[0].position.is_some(), "{src}");
+        }
+        for src in [
+            r#"{"company": {"employees": 1e300}}"#,
+            r#"{"company": {"employees": 18446744073709551615}}"#,
+        ] {
+            let e = Profile::parse(src, Format::Json, &kb()).expect_err("too large");
+            assert!(e.0[0].message.ends_with("is too large"), "{e:?}");
+        }
+        let e = Profile::parse(r#"{"company": {"employees": "4"}}"#, Format::Json, &kb())
+            .expect_err("a string");
+        assert!(
+            e.0[0].message.contains("expected a whole number"),
+            "{:?}",
+            e.0[0]
+        );
+    }
+
+    #[test]
+    fn json_numbers_are_read_exactly() {
+        // 999999999999999.9 is below the 1e15 limit; a parser rounding it to 1e15 (as
+        // serde_json does without `float_roundtrip`) would refuse it.
+        let src = r#"{"company": {"employees": 3, "annual_revenue_usd": 999999999999999.9}}"#;
+        let p = Profile::parse(src, Format::Json, &kb()).expect("below the limit");
+        assert_eq!(p.company.annual_revenue_usd, Some(999_999_999_999_999.9));
+        let src = r#"{"company": {"employees": 3, "annual_revenue_usd": 1e15}}"#;
+        assert!(Profile::parse(src, Format::Json, &kb()).is_err());
+    }
+
+    #[test]
+    fn free_text_is_measured_in_characters() {
+        // 20,000 two-byte characters are 40,000 bytes and within the limit.
+        let at_limit = "é".repeat(MAX_TEXT);
+        let src = serde_json::json!({"company": {"employees": 3, "name": at_limit}}).to_string();
+        assert!(Profile::parse(&src, Format::Json, &kb()).is_ok());
+        let over = "é".repeat(MAX_TEXT + 1);
+        let src = serde_json::json!({"company": {"employees": 3},
+            "leadership": {"ceo_gaps": ["ops", over]}})
+        .to_string();
+        let e = Profile::parse(&src, Format::Json, &kb()).expect_err("too long");
+        assert_eq!(e.0.len(), 1, "{e:?}");
+        assert_eq!(e.0[0].key, "leadership.ceo_gaps[1]");
+        assert_eq!(e.0[0].message, "is longer than 20,000 characters");
+        assert!(!exceeds_max_text(&"a".repeat(MAX_TEXT)));
+        assert!(exceeds_max_text(&"a".repeat(MAX_TEXT + 1)));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -82,9 +82,13 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 }
 
 /// Assess a profile; nothing is stored.
-#[utoipa::path(post, path = "/api/v1/assess",
-    request_body(content = Object, content_type = "application/json", description = "A company profile (the contract's profile, as JSON)"),
-    responses((status = 200, description = "The assessment (the contract's assess JSON)", body = Object), (status = 400, description = "Malformed JSON or header", body = crate::error::Problem, content_type = "application/problem+json"), (status = 413, description = "Body over 1 MiB", body = crate::error::Problem, content_type = "application/problem+json"), (status = 415, description = "Not application/json", body = crate::error::Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid values, each located", body = crate::error::Problem, content_type = "application/problem+json"), (status = 429, description = "Rate limited", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/assess", operation_id = "assess", tag = "api",
+    request_body(content = crate::schema::Profile, content_type = "application/json",
+        description = "A company profile (the contract's profile, as JSON)"),
+    responses(
+        (status = 200, description = "The assessment (the contract's assess JSON)", body = crate::schema::Assessment),
+        crate::error::ProfileErrors
+    ))]
 pub async fn assess_once(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -101,13 +105,22 @@ pub async fn assess_once(
     Ok(([(header::CONTENT_TYPE, "application/json")], result).into_response())
 }
 
+/// The value of `Idempotent-Replayed`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum Replayed {
+    /// This answers a repeat.
+    #[serde(rename = "true")]
+    True,
+}
+
 /// The body of a 201.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Created {
     /// The new id.
     pub id: String,
     /// The assessment, exactly as stored (the `assess` JSON of the contract).
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::schema::Assessment)]
     pub result: Box<serde_json::value::RawValue>,
     /// Where the HTML report is.
     pub report_url: String,
@@ -119,10 +132,21 @@ fn raw(text: &str) -> Result<Box<serde_json::value::RawValue>, ApiError> {
 }
 
 /// Assess a profile and store it durably. An `Idempotency-Key` header makes retries safe.
-#[utoipa::path(post, path = "/api/v1/assessments",
-    request_body(content = Object, content_type = "application/json", description = "A company profile"),
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retry-safe key: a repeat with the same request returns the first result")),
-    responses((status = 201, description = "Stored; a 201 means it is on disk", body = Created), (status = 400, description = "Malformed JSON or header", body = crate::error::Problem, content_type = "application/problem+json"), (status = 413, description = "Body over 1 MiB", body = crate::error::Problem, content_type = "application/problem+json"), (status = 415, description = "Not application/json", body = crate::error::Problem, content_type = "application/problem+json"), (status = 422, description = "Invalid values, each located", body = crate::error::Problem, content_type = "application/problem+json"), (status = 429, description = "Rate limited", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(post, path = "/api/v1/assessments", operation_id = "create_assessment", tag = "api",
+    request_body(content = crate::schema::Profile, content_type = "application/json",
+        description = "A company profile (the contract's profile, as JSON)"),
+    params(("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
+        description = "Retry-safe key: 1 to 255 printable ASCII characters without spaces, sent at most once. A repeat with the same request returns the first result (201, `Idempotent-Replayed: true`); with a different request it is refused (422).")),
+    responses(
+        (status = 201, description = "Stored: a 201 means the assessment is durably on disk", body = Created,
+            headers(
+                ("Location" = String, description = "The stored assessment's address in the API"),
+                ("Idempotent-Replayed" = inline(Replayed), description = "Present when this answers a repeat of an earlier request with the same Idempotency-Key")
+            ),
+            links(("stored" = (operation_id = "get_assessment", parameters(("id" = "$response.body#/id")),
+                description = "The assessment just stored")))),
+        crate::error::ProfileErrors
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -174,10 +198,10 @@ pub struct Fetched {
     /// When it was stored (ms since the Unix epoch).
     pub created_at_ms: i64,
     /// The profile as submitted.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::schema::Profile)]
     pub profile: Box<serde_json::value::RawValue>,
     /// The assessment, exactly as stored.
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::schema::Assessment)]
     pub result: Box<serde_json::value::RawValue>,
     /// Where the HTML report is.
     pub report_url: String,
@@ -192,13 +216,17 @@ pub async fn load(state: &AppState, id: &str) -> Result<nextseat_store::Stored, 
 }
 
 /// A stored assessment: the profile and the result.
-#[utoipa::path(get, path = "/api/v1/assessments/{id}",
-    params(("id" = String, Path, description = "The assessment id (a UUID)")),
-    responses((status = 200, description = "The stored profile and result", body = Fetched), (status = 404, description = "No such assessment", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/api/v1/assessments/{id}", operation_id = "get_assessment", tag = "api",
+    params(("id" = String, Path, description = "The assessment id (a UUID); anything else is 404")),
+    responses(
+        (status = 200, description = "The stored profile and result", body = Fetched),
+        crate::error::LookupErrors
+    ))]
 pub async fn fetch(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
+    let Path(id) = id.map_err(crate::error::bad_path)?;
     let s = load(&state, &id).await?;
     Ok(Json(Fetched {
         profile: raw(&s.request)?,

@@ -6,6 +6,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use nextseat_core::Diagnostics;
 use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::response::{Response as DocResponse, ResponseBuilder};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{ContentBuilder, Ref};
 
 /// One invalid value, located.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -15,10 +21,13 @@ pub struct FieldError {
     /// What is wrong.
     pub message: String,
     /// 1-based line in the request body, when known.
+    #[schema(required = true, minimum = 1)]
     pub line: Option<usize>,
     /// 1-based column, when known.
+    #[schema(required = true, minimum = 1)]
     pub column: Option<usize>,
     /// The closest valid id, for an unknown id.
+    #[schema(required = true)]
     pub suggestion: Option<String>,
 }
 
@@ -45,6 +54,9 @@ pub enum ApiError {
     Internal(String),
     /// 503: the database does not accept writes (said, since only operators see it).
     Unavailable(String),
+    /// Any other status (a 405, a 408, or a bare error from a layer), with what happened
+    /// in words. A 5xx's words are logged, not sent.
+    Status(StatusCode, String),
 }
 
 /// An RFC 9457 problem document.
@@ -52,10 +64,12 @@ pub enum ApiError {
 pub struct Problem {
     /// Always `about:blank`.
     #[serde(rename = "type")]
+    #[schema(value_type = String, pattern = "^about:blank$")]
     kind: &'static str,
     /// A short summary.
     title: &'static str,
     /// The HTTP status.
+    #[schema(minimum = 400, maximum = 599)]
     status: u16,
     /// What went wrong, in words.
     detail: String,
@@ -148,6 +162,25 @@ impl IntoResponse for ApiError {
                 }
                 return r;
             }
+            ApiError::Status(status, detail) => {
+                let status = if status.is_client_error() || status.is_server_error() {
+                    status
+                } else {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                };
+                let detail = if status.is_server_error() {
+                    tracing::error!(status = status.as_u16(), error = %detail, "server error");
+                    "Something went wrong on our side; the request was not completed.".to_string()
+                } else {
+                    detail
+                };
+                (
+                    status,
+                    status.canonical_reason().unwrap_or("Error"),
+                    detail,
+                    vec![],
+                )
+            }
             ApiError::Internal(why) => {
                 tracing::error!(error = %why, "internal error");
                 (
@@ -177,4 +210,257 @@ impl IntoResponse for ApiError {
 /// The fallback for unknown routes.
 pub async fn not_found() -> ApiError {
     ApiError::NotFound
+}
+
+/// Turns every error response that is not already a problem document (or an HTML page
+/// meant for a person) into one with the same status and headers: axum's own rejections
+/// and its 405 (which keeps `Allow`), the timeout layer's 408, and anything else a layer
+/// answers with plain text or nothing.
+pub async fn problems(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let media = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if media.starts_with("application/problem+json") || media.starts_with("text/html") {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096)
+        .await
+        .ok()
+        .and_then(|b| String::from_utf8(b.to_vec()).ok())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let detail = match status {
+        // The router adds `Allow` after this layer has run, and keeps it.
+        StatusCode::METHOD_NOT_ALLOWED => {
+            format!("This address does not accept {method}; the Allow header lists what it does.")
+        }
+        StatusCode::REQUEST_TIMEOUT => format!(
+            "The request took longer than {} seconds and was stopped.",
+            crate::REQUEST_TIMEOUT.as_secs()
+        ),
+        s if s.is_client_error() => text.unwrap_or_else(|| {
+            format!(
+                "The request was refused: {}.",
+                s.canonical_reason().unwrap_or("client error")
+            )
+        }),
+        _ => text.unwrap_or_else(|| "no details".to_string()),
+    };
+    let problem = ApiError::Status(status, detail).into_response();
+    let (new_parts, new_body) = problem.into_parts();
+    let mut headers = parts.headers;
+    headers.remove(header::CONTENT_LENGTH);
+    headers.remove(header::TRANSFER_ENCODING);
+    for (name, value) in &new_parts.headers {
+        headers.insert(name.clone(), value.clone());
+    }
+    let mut response = Response::from_parts(new_parts, new_body);
+    *response.headers_mut() = headers;
+    response
+}
+
+/// What each error status means, as the OpenAPI document says it.
+fn describe(status: u16) -> &'static str {
+    match status {
+        400 => "Malformed request: the body is not JSON, a header or the address is malformed",
+        403 => "A cross-site request that would change data (Origin or Sec-Fetch-Site say so)",
+        404 => "There is nothing at this address",
+        408 => "The request took longer than 10 seconds",
+        413 => "The body is over 1 MiB",
+        415 => "The body is not application/json",
+        422 => {
+            "Invalid values, each located; or an Idempotency-Key reused with a different request"
+        }
+        429 => {
+            "Rate limited (when the server runs with a rate limit): retry after Retry-After seconds"
+        }
+        500 => "Something went wrong on the server's side; details are logged, not sent",
+        503 => "The database does not answer or does not accept writes",
+        _ => "An error",
+    }
+}
+
+/// The documented error responses with these statuses, each a [`Problem`].
+pub fn problem_responses(statuses: &[u16]) -> BTreeMap<String, RefOr<DocResponse>> {
+    statuses
+        .iter()
+        .map(|&status| {
+            let mut response = ResponseBuilder::new()
+                .description(describe(status))
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("Problem")))
+                        .build(),
+                );
+            if status == 429 {
+                response = response.header(
+                    "Retry-After",
+                    HeaderBuilder::new()
+                        .schema(Some(
+                            ObjectBuilder::new()
+                                .schema_type(Type::Integer)
+                                .minimum(Some(1)),
+                        ))
+                        .description(Some("Seconds to wait before trying again"))
+                        .build(),
+                );
+            }
+            (status.to_string(), RefOr::T(response.build()))
+        })
+        .collect()
+}
+
+macro_rules! error_responses {
+    ($($(#[$m:meta])* $name:ident => [$($status:literal),+];)+) => {
+        $(
+            $(#[$m])*
+            pub struct $name;
+
+            impl utoipa::IntoResponses for $name {
+                fn responses() -> BTreeMap<String, RefOr<DocResponse>> {
+                    problem_responses(&[$($status),+])
+                }
+            }
+        )+
+    };
+}
+
+error_responses! {
+    /// The errors of a route that reads a profile from a JSON body.
+    ProfileErrors => [400, 403, 408, 413, 415, 422, 429, 500];
+    /// The errors of a route that reads a stored assessment by id.
+    LookupErrors => [400, 404, 408, 429, 500];
+    /// The errors of `/healthz`.
+    HealthErrors => [408, 429, 503];
+    /// The errors of a page or document built by the server alone.
+    PageErrors => [408, 429, 500];
+    /// The errors of a page that reads a query string.
+    QueryErrors => [400, 408, 429, 500];
+}
+
+/// A rejection's own words, without axum's "Failed to …: " lead-in.
+pub fn rejection_words(text: &str) -> &str {
+    text.split_once(": ").map_or(text, |(_, rest)| rest)
+}
+
+/// A path that could not be read (bad percent-encoding, not UTF-8): 400.
+pub fn bad_path(r: axum::extract::rejection::PathRejection) -> ApiError {
+    let status = r.status();
+    let text = r.body_text();
+    if status.is_server_error() {
+        return ApiError::Internal(text);
+    }
+    ApiError::BadRequest(format!(
+        "the address could not be read: {}",
+        rejection_words(&text)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::routing::get;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn through_problems(answer: Response) -> (StatusCode, header::HeaderMap, String) {
+        let answer = std::sync::Mutex::new(Some(answer));
+        let answer = std::sync::Arc::new(answer);
+        let app = Router::new()
+            .route(
+                "/",
+                get(move || {
+                    let answer = std::sync::Arc::clone(&answer);
+                    async move {
+                        answer
+                            .lock()
+                            .ok()
+                            .and_then(|mut a| a.take())
+                            .unwrap_or_default()
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn(problems));
+        let res = app
+            .oneshot(Request::get("/").body(Body::empty()).expect("request"))
+            .await
+            .expect("infallible");
+        let (parts, body) = res.into_parts();
+        let bytes = body.collect().await.expect("body").to_bytes();
+        (
+            parts.status,
+            parts.headers,
+            String::from_utf8_lossy(&bytes).into_owned(),
+        )
+    }
+
+    #[tokio::test]
+    async fn bare_errors_become_problem_documents_with_their_headers() {
+        // The timeout layer's 408 has an empty body.
+        let (status, headers, body) =
+            through_problems(StatusCode::REQUEST_TIMEOUT.into_response()).await;
+        assert_eq!(status, StatusCode::REQUEST_TIMEOUT);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(v["status"], 408);
+        assert_eq!(v["title"], "Request Timeout");
+        assert!(
+            v["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("10 seconds"))
+        );
+
+        // A plain-text rejection keeps its words and its other headers.
+        let plain = (
+            StatusCode::BAD_REQUEST,
+            [(header::RETRY_AFTER, "3")],
+            "Failed to parse the request: odd",
+        )
+            .into_response();
+        let (status, headers, body) = through_problems(plain).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        assert_eq!(headers[header::RETRY_AFTER], "3");
+        let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(v["detail"], "Failed to parse the request: odd");
+
+        // A 5xx's words are not sent.
+        let (status, _, body) = through_problems(
+            (StatusCode::BAD_GATEWAY, "upstream at 10.0.0.7 refused").into_response(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY);
+        assert!(!body.contains("10.0.0.7"), "{body}");
+
+        // Problem documents, HTML pages and successes pass untouched.
+        let (_, headers, body) = through_problems(ApiError::NotFound.into_response()).await;
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        assert!(body.contains("nothing at this address"));
+        let page = (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::response::Html("<p>fix it</p>"),
+        )
+            .into_response();
+        let (status, _, body) = through_problems(page).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "<p>fix it</p>")
+        );
+        let (status, _, body) = through_problems("ok".into_response()).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+    }
 }

@@ -45,13 +45,26 @@ impl SaveRecord {
     }
 }
 
+/// The body of a healthy answer: `ok`.
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+pub enum Healthy {
+    /// Healthy.
+    Ok,
+}
+
 /// The health route.
 pub fn router() -> Router<AppState> {
     Router::new().route("/healthz", get(health))
 }
 
 /// 200 when the server answers and its database accepts writes; 503 otherwise, saying why.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "Healthy: the database accepts writes", body = String, content_type = "text/plain"), (status = 503, description = "The database does not answer or does not accept writes", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/healthz", operation_id = "health", tag = "operations",
+    responses(
+        (status = 200, description = "Healthy: the database accepts writes", body = inline(Healthy), content_type = "text/plain"),
+        crate::error::HealthErrors
+    ))]
 pub async fn health(State(state): State<AppState>) -> Result<&'static str, ApiError> {
     let unavailable = |why: String| {
         tracing::error!(error = %why, "health check failed");

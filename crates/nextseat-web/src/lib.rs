@@ -13,6 +13,7 @@ pub mod health;
 pub mod openapi;
 pub mod report;
 pub mod roles;
+pub mod schema;
 pub mod site;
 
 use axum::Router;
@@ -43,6 +44,8 @@ pub struct AppState {
     cpu: Arc<tokio::sync::Semaphore>,
     /// The outcome of the latest save, which `/healthz` reports.
     pub saves: Arc<health::SaveRecord>,
+    /// The OpenAPI document as served, built once from `kb` on first request.
+    openapi: Arc<std::sync::OnceLock<Result<axum::body::Bytes, String>>>,
 }
 
 impl AppState {
@@ -54,7 +57,17 @@ impl AppState {
             store,
             cpu: Arc::new(tokio::sync::Semaphore::new(cores)),
             saves: Arc::new(health::SaveRecord::default()),
+            openapi: Arc::new(std::sync::OnceLock::new()),
         }
+    }
+
+    /// The OpenAPI document for this state's knowledge base, as JSON: built on first
+    /// use, then the same text for every request.
+    pub fn openapi_json(&self) -> Result<axum::body::Bytes, error::ApiError> {
+        self.openapi
+            .get_or_init(|| openapi::render(&self.kb))
+            .clone()
+            .map_err(error::ApiError::Internal)
     }
 
     /// Runs CPU-bound `work` on the blocking pool once a CPU permit is free.
@@ -130,6 +143,9 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        // Outside every layer that can answer on its own (timeout, CSRF, routing's 405),
+        // so none of their answers leaves as plain text.
+        .layer(axum::middleware::from_fn(error::problems))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Router;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::routing::get;
@@ -13,10 +14,18 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/r/{id}", get(report))
 }
 
-async fn report(
+/// The stored assessment as a printable HTML page.
+#[utoipa::path(get, path = "/r/{id}", operation_id = "report", tag = "site",
+    params(("id" = String, Path, description = "The assessment id (a UUID); anything else is 404")),
+    responses(
+        (status = 200, description = "The report, a self-contained HTML page", body = String, content_type = "text/html"),
+        crate::error::LookupErrors
+    ))]
+pub async fn report(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, ApiError> {
+    let Path(id) = id.map_err(crate::error::bad_path)?;
     let s = crate::api::load(&state, &id).await?;
     let a: Assessment =
         serde_json::from_str(&s.result).map_err(|e| ApiError::Internal(e.to_string()))?;

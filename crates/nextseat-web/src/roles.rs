@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use askama::Template;
 use axum::Router;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
@@ -40,7 +41,13 @@ fn render(t: &impl Template) -> Result<Html<String>, ApiError> {
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-async fn roles(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
+/// The role reference: every role, facet by facet, with the articles behind it.
+#[utoipa::path(get, path = "/roles", operation_id = "roles", tag = "site",
+    responses(
+        (status = 200, description = "The role reference, an HTML page", body = String, content_type = "text/html"),
+        crate::error::PageErrors
+    ))]
+pub async fn roles(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
     let kb = &state.kb;
     let roles = kb
         .roles
@@ -61,11 +68,25 @@ async fn roles(State(state): State<AppState>) -> Result<Html<String>, ApiError> 
     render(&RolesPage { roles })
 }
 
-/// `?a=ROLE&b=ROLE`.
-#[derive(Deserialize)]
+/// `?a=ROLE&b=ROLE`, each at most once; empty or absent means the default.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Pair {
+    /// The left role (default `cso`).
+    #[param(schema_with = role_or_empty)]
     a: Option<String>,
+    /// The right role (default `coo`).
+    #[param(schema_with = role_or_empty)]
     b: Option<String>,
+}
+
+/// A role id, or empty for the default.
+fn role_or_empty() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(std::iter::once("").chain(RoleId::ids())))
+        .description(Some("A role id, or empty for the default"))
+        .build()
 }
 
 #[derive(Template)]
@@ -80,10 +101,23 @@ struct ComparePage {
     notes: Vec<(String, String)>,
 }
 
-async fn compare_page(
+/// Two roles side by side.
+#[utoipa::path(get, path = "/compare", operation_id = "compare", tag = "site",
+    params(Pair),
+    responses(
+        (status = 200, description = "The comparison, an HTML page", body = String, content_type = "text/html"),
+        crate::error::QueryErrors
+    ))]
+pub async fn compare_page(
     State(state): State<AppState>,
-    Query(pair): Query<Pair>,
+    pair: Result<Query<Pair>, QueryRejection>,
 ) -> Result<Html<String>, ApiError> {
+    let Query(pair) = pair.map_err(|r| {
+        ApiError::BadRequest(format!(
+            "the query string could not be read: {}; give a and b at most once each, as ?a=ROLE&b=ROLE",
+            crate::error::rejection_words(&r.body_text())
+        ))
+    })?;
     let role = |s: Option<&str>, default: RoleId| -> Result<RoleId, ApiError> {
         match s {
             None | Some("") => Ok(default),

@@ -212,7 +212,7 @@ async fn errors(state: &AppState) {
     )
     .await;
     problem(&r, StatusCode::BAD_REQUEST);
-    // 405 is not a 500.
+    // 405 is not a 500, and is a problem document that keeps its Allow header.
     let r = call(
         state,
         Request::delete("/api/v1/assess")
@@ -220,7 +220,61 @@ async fn errors(state: &AppState) {
             .expect("req"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    problem(&r, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        r.headers.get(header::ALLOW).map(|v| v.as_bytes()),
+        Some(&b"POST"[..])
+    );
+}
+
+#[tokio::test]
+async fn no_route_answers_an_error_in_plain_text() {
+    let (state, _dir) = sqlite_state().await;
+    let get = |uri: &str| Request::get(uri).body(Body::empty()).expect("req");
+    let cases = [
+        // The query string names a role twice (axum's Query rejection).
+        (
+            get("/compare?a=coo&a=cso&b=coo"),
+            StatusCode::BAD_REQUEST,
+            "duplicate field `a`",
+        ),
+        // A wrong method (the router's own 405).
+        (
+            Request::delete("/api/v1/assess")
+                .body(Body::empty())
+                .expect("req"),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "does not accept DELETE",
+        ),
+        (
+            Request::put("/r/00000000-0000-4000-8000-000000000000")
+                .body(Body::empty())
+                .expect("req"),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "does not accept PUT",
+        ),
+        // Percent-encoding that decodes to bytes that are not UTF-8 (axum's Path rejection).
+        (
+            get("/api/v1/assessments/%FF"),
+            StatusCode::BAD_REQUEST,
+            "Invalid UTF-8",
+        ),
+        (get("/r/%C3%28"), StatusCode::BAD_REQUEST, "Invalid UTF-8"),
+    ];
+    for (req, status, says) in cases {
+        let what = format!("{} {}", req.method(), req.uri());
+        let r = call(&state, req).await;
+        assert_eq!(r.status, status, "{what}: {}", r.body);
+        assert_eq!(r.content_type, "application/problem+json", "{what}");
+        let v = r.json();
+        assert_eq!(v["status"], status.as_u16(), "{what}");
+        assert_eq!(v["type"], "about:blank", "{what}");
+        assert!(
+            v["detail"].as_str().is_some_and(|d| d.contains(says)),
+            "{what}: {}",
+            r.body
+        );
+    }
 }
 
 #[tokio::test]
@@ -429,11 +483,120 @@ async fn openapi_document_describes_every_api_route() {
         );
     }
     let created = &v["paths"]["/api/v1/assessments"]["post"]["responses"];
-    for code in ["201", "400", "413", "415", "422", "429"] {
+    for code in [
+        "201", "400", "403", "408", "413", "415", "422", "429", "500",
+    ] {
         assert!(created[code].is_object(), "status {code} documented");
     }
     assert!(created["422"]["content"]["application/problem+json"].is_object());
     assert!(v["components"]["schemas"]["Problem"].is_object());
+}
+
+#[tokio::test]
+async fn openapi_document_states_what_the_server_enforces() {
+    let (state, _dir) = sqlite_state().await;
+    let r = call(
+        &state,
+        Request::get("/api/v1/openapi.json")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    let v = r.json();
+    let schemas = &v["components"]["schemas"];
+
+    // Full request and response schemas, not free-form objects.
+    for (path, media) in [("/api/v1/assess", "200"), ("/api/v1/assessments", "201")] {
+        let op = &v["paths"][path]["post"];
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Profile"
+        );
+        assert!(
+            op["responses"][media]["content"]["application/json"]["schema"]["$ref"].is_string()
+        );
+    }
+    assert_eq!(
+        schemas["Created"]["properties"]["result"]["$ref"],
+        "#/components/schemas/Assessment"
+    );
+    assert_eq!(
+        schemas["Fetched"]["properties"]["profile"]["$ref"],
+        "#/components/schemas/Profile"
+    );
+    for name in [
+        "Profile",
+        "Company",
+        "Leadership",
+        "Situation",
+        "Objectives",
+    ] {
+        assert_eq!(
+            schemas[name]["additionalProperties"], false,
+            "{name} refuses unknown keys"
+        );
+    }
+    let employees = &schemas["Company"]["properties"]["employees"];
+    assert_eq!(employees["type"], "integer");
+    assert_eq!(
+        (employees["minimum"].as_i64(), employees["maximum"].as_i64()),
+        (Some(1), Some(4_294_967_295))
+    );
+    assert_eq!(schemas["FreeText"]["maxLength"], 20_000);
+
+    // Sign and event ids are the knowledge base's, and lists no longer than it has.
+    let kb = KnowledgeBase::default_kb();
+    let situation = &schemas["Situation"]["properties"];
+    let signs: Vec<&str> = kb.signs.iter().map(|s| s.id.as_str()).collect();
+    let events: Vec<&str> = kb.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        situation["signs"]["items"]["enum"],
+        serde_json::json!(signs)
+    );
+    assert_eq!(situation["signs"]["maxItems"], signs.len());
+    assert_eq!(
+        situation["events"]["items"]["enum"],
+        serde_json::json!(events)
+    );
+    assert_eq!(situation["events"]["maxItems"], events.len());
+
+    // The Idempotency-Key's constraints, as idempotency_key() checks them.
+    let key = &v["paths"]["/api/v1/assessments"]["post"]["parameters"][0];
+    assert_eq!(key["name"], "Idempotency-Key");
+    assert_eq!(key["in"], "header");
+    assert_eq!(key["schema"]["type"], "string");
+    assert_eq!(key["schema"]["minLength"], 1);
+    assert_eq!(key["schema"]["maxLength"], nextseat_web::api::MAX_KEY);
+    assert_eq!(key["schema"]["pattern"], "^[!-~]+$");
+
+    // Response headers.
+    let created = &v["paths"]["/api/v1/assessments"]["post"]["responses"];
+    assert!(created["201"]["headers"]["Location"].is_object());
+    assert!(created["201"]["headers"]["Idempotent-Replayed"].is_object());
+    assert!(created["429"]["headers"]["Retry-After"].is_object());
+
+    // Every error a route declares is a problem document.
+    let paths = v["paths"].as_object().expect("paths");
+    for (path, item) in paths {
+        for (method, op) in item.as_object().expect("operations") {
+            for (code, response) in op["responses"].as_object().expect("responses") {
+                if code.starts_with('4') || code.starts_with('5') {
+                    assert!(
+                        response["content"]["application/problem+json"].is_object(),
+                        "{method} {path} {code}"
+                    );
+                }
+            }
+            assert!(op["responses"]["408"].is_object(), "{method} {path} 408");
+            assert!(op["responses"]["429"].is_object(), "{method} {path} 429");
+        }
+    }
+
+    // Built once, then served as the same bytes.
+    let a = state.openapi_json().expect("document");
+    let b = state.openapi_json().expect("document");
+    assert_eq!(a.as_ptr(), b.as_ptr());
+    assert_eq!(a, r.body.as_bytes());
 }
 
 #[tokio::test]

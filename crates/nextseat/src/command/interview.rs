@@ -18,7 +18,7 @@ use inquire::validator::Validation;
 use inquire::{Confirm, CustomUserError, InquireError, MultiSelect, Select, Text};
 use nextseat_core::ids::{Budget, Growth, Intensity, Market};
 use nextseat_core::kb::Wording;
-use nextseat_core::profile::{Company, Leadership, MAX_TEXT, Objectives, Situation};
+use nextseat_core::profile::{Company, Leadership, Objectives, Situation, exceeds_max_text};
 use nextseat_core::{Diagnostics, Format, KnowledgeBase, Profile, ProfileField, RoleId};
 use std::fmt;
 use std::io::{IsTerminal, Write};
@@ -509,8 +509,8 @@ impl<'k> Interview<'k> {
 
 /// Free text as a profile accepts it: not too long, no control characters.
 fn free_text(s: &str) -> Result<Validation, CustomUserError> {
-    Ok(if s.len() > MAX_TEXT {
-        Validation::Invalid(format!("Keep it under {MAX_TEXT} bytes").into())
+    Ok(if exceeds_max_text(s) {
+        Validation::Invalid("Keep it to 20,000 characters or fewer".into())
     } else if s
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
