@@ -66,7 +66,7 @@ pub fn kb_load(data: &[u8]) {
         std::hint::black_box(assess(&kb, &p));
     }
     std::hint::black_box(kb.diagnose(EXAMPLE_NARRATIVE).sign_hits());
-    if let Ok(rows) = ownership::parse_csv(EXAMPLE_OWNERSHIP) {
+    if let Ok(rows) = ownership::parse_csv(EXAMPLE_OWNERSHIP, &kb) {
         std::hint::black_box(ownership::audit(&kb, &rows));
     }
     if let Ok(c) = Candidate::parse(EXAMPLE_CANDIDATE, Format::Toml, &kb) {
@@ -80,7 +80,7 @@ pub fn ownership_csv(data: &[u8]) {
     let Ok(src) = std::str::from_utf8(data) else {
         return;
     };
-    match ownership::parse_csv(src) {
+    match ownership::parse_csv(src, &KB) {
         Ok(rows) => {
             let audit = ownership::audit(&KB, &rows);
             let extra = audit.sign_hits();

@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| kb.diagnose(black_box(&narrative)))
     });
     let csv = include_str!("../../../examples/acme-ownership.csv");
-    let rows = match nextseat_core::ownership::parse_csv(csv) {
+    let rows = match nextseat_core::ownership::parse_csv(csv, &kb) {
         Ok(r) => r,
         Err(e) => panic!("example CSV invalid: {e}"),
     };

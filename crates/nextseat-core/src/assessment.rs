@@ -56,8 +56,21 @@ pub struct CompanySummary {
     pub revenue_band: String,
 }
 
+/// The semantic reader's account of a finding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Meaning {
+    /// `phrase` (a phrase matched and the reader agreed) or `meaning` (the reader alone).
+    pub by: String,
+    /// The probability the reader gave the sign in its unit (0–1, three decimals).
+    pub probability: f64,
+    /// The sign's exemplar nearest to the unit.
+    pub exemplar: String,
+    /// Their cosine similarity (three decimals).
+    pub similarity: f64,
+}
+
 /// A sign taken into account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignHit {
     /// Sign id.
     pub id: String,
@@ -65,6 +78,9 @@ pub struct SignHit {
     pub origin: Origin,
     /// The phrase that triggered it (narrative), or the event that implied it.
     pub evidence: Option<String>,
+    /// For a narrative sign read with a text model: how the semantic reader read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<Meaning>,
 }
 
 /// The need for one seat.
@@ -171,6 +187,7 @@ impl SignHit {
             id: id.to_string(),
             origin,
             evidence: evidence.map(str::to_string),
+            meaning: None,
         }
     }
 }

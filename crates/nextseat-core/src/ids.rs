@@ -76,6 +76,32 @@ impl RoleId {
         RoleId::Implementer,
     ];
 
+    /// The role a person names: its id in any case, with `-` or spaces for `_`, its full
+    /// name ("Chief Operating Officer"), or an alias (`cos`, `chief-of-staff`, `chief of
+    /// staff` for the Chief of Staff). `strategy` is not an alias.
+    pub fn from_name(s: &str) -> Option<RoleId> {
+        let key: String = s
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '-' | ' ' => '_',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        let key = key
+            .split('_')
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join("_");
+        RoleId::parse(&key).or(match key.as_str() {
+            "cos" | "chief_of_staff" => Some(RoleId::ChiefOfStaff),
+            "chief_executive_officer" | "chief_executive" => Some(RoleId::Ceo),
+            "chief_operating_officer" => Some(RoleId::Coo),
+            "chief_strategy_officer" => Some(RoleId::Cso),
+            _ => None,
+        })
+    }
+
     /// Position in [`RoleId::SEATS`]; `None` for the CEO.
     pub fn seat_index(self) -> Option<usize> {
         RoleId::SEATS.iter().position(|r| *r == self)
@@ -211,6 +237,25 @@ impl Default for Budget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn roles_are_read_as_people_write_them() {
+        for (text, role) in [
+            ("COO", RoleId::Coo),
+            ("cos", RoleId::ChiefOfStaff),
+            ("Chief of Staff", RoleId::ChiefOfStaff),
+            ("chief-of-staff", RoleId::ChiefOfStaff),
+            (" Chief_Of_Staff ", RoleId::ChiefOfStaff),
+            ("Chief Operating Officer", RoleId::Coo),
+            ("implementer", RoleId::Implementer),
+            ("CEO", RoleId::Ceo),
+        ] {
+            assert_eq!(RoleId::from_name(text), Some(role), "{text}");
+        }
+        for text in ["strategy", "cfo", "Maria", "", "chief"] {
+            assert_eq!(RoleId::from_name(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn ids_round_trip() {

@@ -20,9 +20,13 @@ pub fn ownership_text(kb: &KnowledgeBase, a: &OwnershipAudit) -> String {
         let owners = if i.owners.is_empty() {
             "UNOWNED".to_string()
         } else {
+            // A role id reads as the role's short name; a person reads as written.
             i.owners
                 .iter()
-                .map(|r| kb.role(*r).short_name.clone())
+                .map(|o| match nextseat_core::RoleId::parse(o) {
+                    Some(r) => kb.role(r).short_name.clone(),
+                    None => o.clone(),
+                })
                 .collect::<Vec<_>>()
                 .join(" + ")
         };
@@ -32,6 +36,9 @@ pub fn ownership_text(kb: &KnowledgeBase, a: &OwnershipAudit) -> String {
         };
         let name: String = i.responsibility.chars().take(width).collect();
         let _ = writeln!(o, "  {name:<width$}  now: {owners:<14} should: {should}");
+        if let Some(why) = &i.why {
+            let _ = writeln!(o, "  {:width$}    {}", "", why.text);
+        }
     }
     let _ = writeln!(o);
     if a.overlaps.is_empty() {
@@ -50,14 +57,23 @@ pub fn ownership_text(kb: &KnowledgeBase, a: &OwnershipAudit) -> String {
             let _ = writeln!(o, "  - {} ({} area)", g.label, kb.role(g.seat).short_name);
         }
     }
-    if a.ceo_overload {
-        let _ = writeln!(
-            o,
-            "CEO overload: yes, the CEO owns {} operational responsibilities (a COO's work).",
-            a.ceo_operational.len()
-        );
-    } else {
-        let _ = writeln!(o, "CEO overload: no");
+    let _ = writeln!(
+        o,
+        "CEO overload: {}, {}.",
+        if a.ceo_overload { "yes" } else { "no" },
+        a.ceo_overload_reason
+    );
+    let _ = writeln!(
+        o,
+        "Lines read by {}.",
+        if a.reader == "meaning" {
+            "meaning (their nearest example lines)"
+        } else {
+            "the areas' words (install the text model to read by meaning)"
+        }
+    );
+    for n in &a.notes {
+        let _ = writeln!(o, "Note: {n}");
     }
     if !a.sign_evidence.is_empty() {
         let _ = writeln!(o);

@@ -35,10 +35,19 @@ pub fn assessment(
                 Via::Extra(x) => extra.get(x).and_then(|h| h.evidence.clone()),
                 Via::Event(e) => Some(kb.events[e].id.clone()),
             };
+            let meaning = match f.via {
+                Via::Phrase(..) => outcome
+                    .meanings
+                    .iter()
+                    .find(|(i, _)| *i == f.sign)
+                    .map(|(_, m)| m.clone()),
+                _ => None,
+            };
             SignHit {
                 id: kb.signs[f.sign].id.clone(),
                 origin: f.origin,
                 evidence,
+                meaning,
             }
         })
         .collect();

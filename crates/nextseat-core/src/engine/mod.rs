@@ -83,7 +83,7 @@ impl Default for Seat {
 }
 
 /// Everything the engine decided for one profile, by knowledge-base index.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outcome {
     /// Every sign taken into account, once each, in order of arrival.
     pub signs: Vec<Found>,
@@ -101,6 +101,9 @@ pub struct Outcome {
     pub layered_after: Option<RoleId>,
     /// The archetypes by KB index and score, best first, when a COO is recommended.
     pub archetypes: Option<Vec<(usize, Points)>>,
+    /// How the semantic reader read each narrative sign (by KB index), when a text model
+    /// read the narrative.
+    pub meanings: Vec<(usize, crate::assessment::Meaning)>,
 }
 
 /// Assesses profile after profile with one knowledge base, reusing its working memory
@@ -220,11 +223,25 @@ impl<'kb> Assessor<'kb> {
                 c.push(i, Origin::Declared, Via::Declared);
             }
         }
+        out.meanings.clear();
         if let Some(text) = profile.situation.narrative.as_deref()
             && !text.trim().is_empty()
         {
-            for h in kb.matcher().scan(&mut self.scratch, text) {
-                c.push(h.sign, Origin::Narrative, Via::Phrase(h.start, h.end));
+            if kb.reader().is_some() {
+                // Reading by meaning embeds the text: it dwarfs the rest of an assessment,
+                // so the allocations of a full diagnosis do not matter here.
+                for f in kb.diagnose(text).signs {
+                    if let Some(i) = kb.sign_index(&f.id) {
+                        c.push(i, Origin::Narrative, Via::Phrase(f.start, f.end));
+                        if let Some(m) = f.meaning {
+                            out.meanings.push((i, m));
+                        }
+                    }
+                }
+            } else {
+                for h in kb.matcher().scan(&mut self.scratch, text) {
+                    c.push(h.sign, Origin::Narrative, Via::Phrase(h.start, h.end));
+                }
             }
         }
         for (x, hit) in extra.iter().enumerate() {

@@ -169,6 +169,16 @@ pub struct Question {
 pub struct OwnershipRules {
     /// The CEO is overloaded when owning at least this many operational responsibilities.
     pub ceo_overload_min: u32,
+    /// ... or when owning at least this many responsibilities of any kind ...
+    #[serde(default = "default_overload_lines")]
+    pub ceo_overload_lines: u32,
+    /// ... that are at least this share (0–1) of all the responsibilities somebody owns.
+    #[serde(default = "default_overload_share")]
+    pub ceo_overload_share: f64,
+    /// Owner names that mean the CEO when no role column says otherwise (compared as
+    /// whole words, ignoring case): "Founder & CEO", "Managing Director".
+    #[serde(default = "default_ceo_titles")]
+    pub ceo_titles: Vec<String>,
     /// The sign an overloaded CEO contributes.
     pub ceo_overload_sign: String,
     /// The sign that responsibilities with two or more owners contribute.
@@ -177,6 +187,28 @@ pub struct OwnershipRules {
     pub why: String,
     /// Source id.
     pub source: String,
+}
+
+fn default_overload_lines() -> u32 {
+    5
+}
+
+fn default_overload_share() -> f64 {
+    0.5
+}
+
+fn default_ceo_titles() -> Vec<String> {
+    [
+        "ceo",
+        "chief executive",
+        "founder",
+        "co-founder",
+        "cofounder",
+        "managing director",
+        "owner",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// A responsibility area of a seat.

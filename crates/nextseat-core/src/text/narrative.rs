@@ -11,7 +11,7 @@
 //! "handoffs are fine" on its own.
 
 use super::{Analyzer, Word, packed, packed_words, unpacked};
-use crate::assessment::SignHit;
+use crate::assessment::{Meaning, SignHit};
 use crate::diag::Position;
 use crate::ids::Origin;
 use crate::kb::KnowledgeBase;
@@ -39,19 +39,6 @@ pub struct Finding {
     /// and the sign's nearest exemplar with its similarity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meaning: Option<Meaning>,
-}
-
-/// The semantic reader's account of a finding.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Meaning {
-    /// `phrase` (a phrase matched and the reader agreed) or `meaning` (the reader alone).
-    pub by: &'static str,
-    /// The probability the reader gave the sign in its unit (0–1, three decimals).
-    pub probability: f64,
-    /// The sign's exemplar nearest to the unit.
-    pub exemplar: String,
-    /// Their cosine similarity (three decimals).
-    pub similarity: f64,
 }
 
 /// Rounded to three decimals, for reading.
@@ -93,7 +80,10 @@ impl Diagnosis {
     pub fn sign_hits(&self) -> Vec<SignHit> {
         self.signs
             .iter()
-            .map(|f| SignHit::new(&f.id, Origin::Narrative, Some(&f.phrase)))
+            .map(|f| SignHit {
+                meaning: f.meaning.clone(),
+                ..SignHit::new(&f.id, Origin::Narrative, Some(&f.phrase))
+            })
             .collect()
     }
 }

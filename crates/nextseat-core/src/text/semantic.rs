@@ -75,7 +75,8 @@ impl Reader {
         text: &str,
         lexical: super::narrative::Diagnosis,
     ) -> super::narrative::Diagnosis {
-        use super::narrative::{Diagnosis, Finding, Meaning, Suppressed, three};
+        use super::narrative::{Diagnosis, Finding, Suppressed, three};
+        use crate::assessment::Meaning;
         let ranges = units(text, &kb.narrative.clause_breaks);
         let pieces: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
         let vectors = match self.embedder.embed(&pieces) {
@@ -102,8 +103,8 @@ impl Reader {
         let rules = &kb.narrative.reader;
         let sign_index = |id: &str| kb.signs.iter().position(|s| s.id == id);
         let lines = crate::diag::LineIndex::new(text);
-        let meaning = |u: &UnitSign, by: &'static str| Meaning {
-            by,
+        let meaning = |u: &UnitSign, by: &str| Meaning {
+            by: by.to_string(),
             probability: three(u.probability),
             exemplar: self.index.examples()[u.exemplar].text.clone(),
             similarity: three(u.similarity),
@@ -124,7 +125,7 @@ impl Reader {
                     })?;
                     let (e, sim) = self.index.nearest(v.1, |l| l == Label::Present(i))?;
                     Some(Meaning {
-                        by: "phrase",
+                        by: "phrase".to_string(),
                         probability: three(p),
                         exemplar: self.index.examples()[e].text.clone(),
                         similarity: three(sim),
@@ -145,6 +146,7 @@ impl Reader {
                 });
             }
         }
+        let whole = trim(text, 0..text.len());
         for u in &reading.found {
             let id = &kb.signs[u.sign].id;
             if signs.iter().any(|f| &f.id == id) {
@@ -152,6 +154,22 @@ impl Reader {
             }
             let r = ranges[u.unit].clone();
             let pos = lines.position(r.start);
+            // A clause that says its problem is resolved ("fine", "under control") is
+            // not counted, as with phrases; the whole text is judged by its clauses.
+            if r != whole
+                && let Some(word) = resolved_phrase(&text[r.clone()], &kb.narrative.resolved)
+            {
+                if !suppressed.iter().any(|s| &s.id == id) {
+                    suppressed.push(Suppressed {
+                        id: id.clone(),
+                        phrase: text[r].to_string(),
+                        line: pos.line,
+                        column: pos.column,
+                        reason: format!("the clause says it is resolved (\"{word}\")"),
+                    });
+                }
+                continue;
+            }
             signs.push(Finding {
                 id: id.clone(),
                 phrase: text[r.clone()].to_string(),
@@ -347,6 +365,27 @@ fn word_spans(s: &str) -> Vec<(usize, usize)> {
         out.push((st, s.len()));
     }
     out
+}
+
+/// The first of `resolved` ("fine", "under control") that `clause` contains as whole
+/// words, ignoring case.
+fn resolved_phrase<'r>(clause: &str, resolved: &'r [String]) -> Option<&'r str> {
+    let mut plain = String::with_capacity(clause.len() + 2);
+    plain.push(' ');
+    for c in clause.chars() {
+        if c.is_alphanumeric() || c == '\'' {
+            plain.extend(c.to_lowercase());
+        } else {
+            plain.push(' ');
+        }
+    }
+    plain.push(' ');
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    let plain = format!(" {plain} ");
+    resolved
+        .iter()
+        .find(|r| plain.contains(&format!(" {} ", r.to_lowercase())))
+        .map(String::as_str)
 }
 
 /// The key a fitted reader is cached under: the model, the format, the rules and every
@@ -795,6 +834,21 @@ mod tests {
                 proptest::prop_assert!(text.is_char_boundary(u.start) && text.is_char_boundary(u.end));
             }
         }
+    }
+
+    #[test]
+    fn resolved_phrases_are_found_as_whole_words() {
+        let resolved = vec!["fine".to_string(), "under control".to_string()];
+        assert_eq!(
+            resolved_phrase("Cash flow is Fine now.", &resolved),
+            Some("fine")
+        );
+        assert_eq!(
+            resolved_phrase("Budgets: under   control", &resolved),
+            Some("under control")
+        );
+        assert_eq!(resolved_phrase("We were fined twice", &resolved), None);
+        assert_eq!(resolved_phrase("", &resolved), None);
     }
 
     #[test]

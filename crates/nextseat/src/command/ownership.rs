@@ -46,7 +46,7 @@ pub struct Args {
 /// Reads and audits an ownership CSV.
 pub fn load(path: &Path, kb: &KnowledgeBase) -> Result<OwnershipAudit, CliError> {
     let input = read_text(path)?;
-    let rows = parse_csv(&input.text).map_err(|diags| CliError::Invalid {
+    let rows = parse_csv(&input.text, kb).map_err(|diags| CliError::Invalid {
         origin: input.origin.clone(),
         diags,
     })?;
