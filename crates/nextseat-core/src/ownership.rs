@@ -816,7 +816,7 @@ mod tests {
         assert!(a.ceo_overload);
         assert_eq!(a.reader, "words");
         let why = a.items[0].why.as_ref().expect("explained");
-        assert!(why.text.starts_with("COO: the words"), "{}", why.text);
+        assert!(why.text.starts_with("COO: \"standard operating\""), "{}", why.text);
         assert!(a.signs.contains(&"coo.delegation_overload".to_string()));
         assert!(a.signs.contains(&"cos.executive_coordination".to_string()));
         assert!(a.signs.contains(&"cos.key_projects_unowned".to_string()));
