@@ -522,6 +522,19 @@ fn recommend(
     (lines.iter().map(|l| by_words(l)).collect(), "words", notes)
 }
 
+/// The seat each line should be owned by (`None`: not recognised), as the audit reads
+/// it, and which reader read them (`meaning` or `words`).
+pub fn recommended_seats(
+    kb: &KnowledgeBase,
+    lines: &[&str],
+) -> (Vec<Option<RoleId>>, &'static str) {
+    let (recs, reader, _) = recommend(kb, lines);
+    (
+        recs.into_iter().map(|r| r.map(|r| r.seat)).collect(),
+        reader,
+    )
+}
+
 /// Audits the rows.
 pub fn audit(kb: &KnowledgeBase, rows: &[Row]) -> OwnershipAudit {
     let mut items: Vec<Item> = Vec::new();
@@ -816,7 +829,11 @@ mod tests {
         assert!(a.ceo_overload);
         assert_eq!(a.reader, "words");
         let why = a.items[0].why.as_ref().expect("explained");
-        assert!(why.text.starts_with("COO: \"standard operating\""), "{}", why.text);
+        assert!(
+            why.text.starts_with("COO: \"standard operating\""),
+            "{}",
+            why.text
+        );
         assert!(a.signs.contains(&"coo.delegation_overload".to_string()));
         assert!(a.signs.contains(&"cos.executive_coordination".to_string()));
         assert!(a.signs.contains(&"cos.key_projects_unowned".to_string()));

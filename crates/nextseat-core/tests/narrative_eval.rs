@@ -1,6 +1,7 @@
-//! Narrative intake against the labelled evaluation set in `kb/eval/narrative.toml`
-//! (written independently of the matcher's phrases). Fails below 0.9 precision or 0.85
-//! recall; the figures are printed (run with `--nocapture`) and kept in BENCHMARKS.md.
+//! The phrase matcher (no text model in the domain crate's tests) against the set its
+//! phrases were tuned on, `kb/eval/narrative.toml`: a floor that catches a phrase list
+//! broken by an edit (fails below 0.9 precision or 0.85 recall). It measures fit, not
+//! quality; the blind sets in `kb/eval/blind/` measure quality (BENCHMARKS.md).
 #![allow(missing_docs)]
 
 use nextseat_core::KnowledgeBase;
@@ -16,11 +17,12 @@ fn narrative_precision_and_recall_meet_the_bar() {
         Ok(s) => s,
         Err(e) => panic!("invalid evaluation set: {e}"),
     };
-    assert!(set.cases.iter().filter(|c| !c.signs.is_empty()).count() >= 80);
-    assert!(set.cases.iter().filter(|c| c.signs.is_empty()).count() >= 25);
+    let signs = |c: &nextseat_core::text::eval::EvalCase| c.signs.clone().unwrap_or_default();
+    assert!(set.cases.iter().filter(|c| !signs(c).is_empty()).count() >= 80);
+    assert!(set.cases.iter().filter(|c| signs(c).is_empty()).count() >= 25);
     for s in &kb.signs {
         assert!(
-            set.cases.iter().any(|c| c.signs.contains(&s.id)),
+            set.cases.iter().any(|c| signs(c).contains(&s.id)),
             "no evaluation case for {}",
             s.id
         );
