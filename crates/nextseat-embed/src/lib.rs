@@ -60,12 +60,11 @@
 
 mod bert;
 pub mod split;
+mod weights;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use candle_core::{DType, Device, Tensor};
 use tokenizers::Tokenizer;
 
 use crate::bert::{Batch, Bert};
@@ -77,10 +76,13 @@ pub const DIM: usize = bert::HIDDEN;
 pub const MAX_TOKENS: usize = 256;
 /// Size of the model's vocabulary.
 pub(crate) const VOCAB: usize = 30522;
-/// File names inside a model directory.
+/// The weights' file name inside a model directory.
 pub const WEIGHTS_FILE: &str = "model.f16.safetensors";
 /// The tokenizer's file name inside a model directory.
 pub const TOKENIZER_FILE: &str = "tokenizer.json";
+
+/// Byte ranges of pieces of a text, and their token ids.
+type Cut = (Vec<Range<usize>>, Vec<Vec<u32>>);
 
 /// Rows in one forward pass at most.
 const MAX_BATCH_ROWS: usize = 64;
@@ -168,22 +170,44 @@ impl MiniLm {
     /// `scripts/fetch-model.sh`).
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, EmbedError> {
         let dir = dir.as_ref();
-        let read = |name: &str| {
-            let path = dir.join(name);
-            std::fs::read(&path).map_err(|source| EmbedError::Io { path, source })
-        };
-        let weights = read(WEIGHTS_FILE)?;
-        let tokenizer = read(TOKENIZER_FILE)?;
-        Self::from_bytes(&weights, &tokenizer)
+        let tokenizer_path = dir.join(TOKENIZER_FILE);
+        let weights_path = dir.join(WEIGHTS_FILE);
+        Self::build(
+            || {
+                let json = std::fs::read(&tokenizer_path).map_err(|source| EmbedError::Io {
+                    path: tokenizer_path.clone(),
+                    source,
+                })?;
+                parse_tokenizer(&json)
+            },
+            || Bert::load(weights::Weights::open(&weights_path)?),
+        )
     }
 
-    /// Builds the model from the bytes of a safetensors file (f16, f32 or bf16) and of
+    /// Builds the model from the bytes of a safetensors file (f16, bf16 or f32) and of
     /// `tokenizer.json`.
     pub fn from_bytes(weights: &[u8], tokenizer_json: &[u8]) -> Result<Self, EmbedError> {
-        let tensors = load_weights(weights)?;
-        let bert = Bert::new(tensors, Device::Cpu)?;
-        let mut tokenizer = Tokenizer::from_bytes(tokenizer_json)
-            .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
+        Self::build(
+            || parse_tokenizer(tokenizer_json),
+            || Bert::load(weights::Weights::from_bytes(weights)?),
+        )
+    }
+
+    /// Runs the tokenizer's parse on a second thread while the weights are read and
+    /// widened on this one (the two take about as long), then puts them together.
+    fn build(
+        tokenizer: impl FnOnce() -> Result<Tokenizer, EmbedError> + Send,
+        bert: impl FnOnce() -> Result<Bert, EmbedError>,
+    ) -> Result<Self, EmbedError> {
+        let (bert, tokenizer) = std::thread::scope(|s| {
+            let tokenizer = s.spawn(tokenizer);
+            let bert = bert();
+            let tokenizer = tokenizer
+                .join()
+                .unwrap_or_else(|_| Err(EmbedError::Tokenizer("the parser panicked".into())));
+            (bert, tokenizer)
+        });
+        let (bert, mut tokenizer) = (bert?, tokenizer?);
         // tokenizer.json pads to 128 and truncates at 128; this crate does both itself.
         tokenizer.with_padding(None);
         tokenizer
@@ -229,7 +253,34 @@ impl MiniLm {
     /// long into windows of word pieces; embeds every piece. Pieces come back in text
     /// order; pieces with no word piece at all (only control characters) are left out.
     /// Each piece's vector is the one [`embed`](Self::embed) gives its text.
+    ///
+    /// The cost is the forward pass over every word piece: about 20 M multiply-adds a
+    /// word piece, so some milliseconds a sentence (see the crate's README figures).
+    /// [`pieces`](Self::pieces) shows the cut without embedding.
     pub fn embed_text(&self, text: &str) -> Result<Vec<Passage>, EmbedError> {
+        let (ranges, seqs) = self.cut(text)?;
+        let vectors = self.forward(&seqs)?;
+        Ok(ranges
+            .into_iter()
+            .zip(seqs)
+            .zip(vectors)
+            .map(|((range, seq), vector)| Passage {
+                range,
+                tokens: seq.len(),
+                vector,
+            })
+            .collect())
+    }
+
+    /// How [`embed_text`](Self::embed_text) cuts `text`: each piece's byte range and
+    /// word pieces (`[CLS]` and `[SEP]` included), without running the model.
+    pub fn pieces(&self, text: &str) -> Result<Vec<(Range<usize>, usize)>, EmbedError> {
+        let (ranges, seqs) = self.cut(text)?;
+        Ok(ranges.into_iter().zip(seqs.iter().map(Vec::len)).collect())
+    }
+
+    /// The pieces of `text` (byte ranges) and their token ids with `[CLS]` and `[SEP]`.
+    fn cut(&self, text: &str) -> Result<Cut, EmbedError> {
         let enc = self.encode(text)?;
         let ids = enc.get_ids();
         let offsets = enc.get_offsets();
@@ -290,21 +341,10 @@ impl MiniLm {
             }
         }
 
-        let seqs: Vec<Vec<u32>> = pieces
-            .iter()
-            .map(|(_, t)| self.with_specials(&ids[t.clone()]))
-            .collect();
-        let vectors = self.forward(&seqs)?;
         Ok(pieces
             .into_iter()
-            .zip(seqs)
-            .zip(vectors)
-            .map(|(((range, _), seq), vector)| Passage {
-                range,
-                tokens: seq.len(),
-                vector,
-            })
-            .collect())
+            .map(|(range, t)| (range, self.with_specials(&ids[t])))
+            .unzip())
     }
 
     fn encode(&self, text: &str) -> Result<tokenizers::Encoding, EmbedError> {
@@ -400,25 +440,14 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     }
 }
 
+fn parse_tokenizer(json: &[u8]) -> Result<Tokenizer, EmbedError> {
+    Tokenizer::from_bytes(json).map_err(|e| EmbedError::Tokenizer(e.to_string()))
+}
+
 /// The indices of the tokens whose start offset lies in `bytes` (tokens are in text
 /// order, so they form a contiguous run).
 fn token_span(offsets: &[(usize, usize)], bytes: &Range<usize>) -> Range<usize> {
     let start = offsets.partition_point(|&(s, _)| s < bytes.start);
     let end = offsets.partition_point(|&(s, _)| s < bytes.end);
     start..end.max(start)
-}
-
-/// Reads a safetensors buffer into f32 tensors.
-fn load_weights(bytes: &[u8]) -> Result<HashMap<String, Tensor>, EmbedError> {
-    let tensors = candle_core::safetensors::load_buffer(bytes, &Device::Cpu)
-        .map_err(|e| EmbedError::Weights(e.to_string()))?;
-    tensors
-        .into_iter()
-        .map(|(name, t)| {
-            let t = t
-                .to_dtype(DType::F32)
-                .map_err(|e| EmbedError::Weights(format!("{name}: {e}")))?;
-            Ok((name, t))
-        })
-        .collect()
 }

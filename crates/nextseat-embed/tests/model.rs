@@ -247,11 +247,87 @@ fn odd_inputs_give_vectors_or_errors_never_panics() {
         Err(EmbedError::TooLong { .. })
     ));
     assert_eq!(m.embed_truncated(&[big.as_str()]).expect("big").len(), 1);
-    let passages = m.embed_text(&big).expect("big text");
-    assert_eq!(passages.len(), 1800);
+    // Cutting 100 KB is cheap; embedding all of it (about 25,000 word pieces) takes
+    // seconds, so only its first 5 KB are embedded here.
+    let pieces = m.pieces(&big).expect("big text");
+    assert_eq!(pieces.len(), 1800);
+    assert!(
+        pieces
+            .iter()
+            .all(|(r, n)| *n <= MAX_TOKENS && !r.is_empty())
+    );
+    let head = &big[..big[..5000].rfind(". ").expect("a sentence end") + 1];
+    let passages = m.embed_text(head).expect("5 KB text");
+    assert_eq!(
+        passages.len(),
+        pieces.iter().filter(|(r, _)| r.end <= head.len()).count()
+    );
+    let unsplit = "word ".repeat(20_000); // 100 KB, no punctuation at all
+    let windows = m.pieces(&unsplit).expect("unpunctuated text");
+    assert!(windows.len() >= 20_000 / 254);
+    assert!(windows.iter().all(|(_, n)| *n <= MAX_TOKENS));
     assert!(m.embed(&[]).expect("nothing").is_empty());
     assert!(m.embed_text("").expect("empty").is_empty());
     assert!(m.embed_text("\u{0}\u{7}").expect("controls").is_empty());
+}
+
+#[test]
+fn from_bytes_gives_the_same_model_as_load() {
+    let m = model_or_skip!();
+    let dir = model_dir();
+    let read = |f: &str| std::fs::read(dir.join(f)).expect("model file");
+    let b = MiniLm::from_bytes(
+        &read(nextseat_embed::WEIGHTS_FILE),
+        &read(nextseat_embed::TOKENIZER_FILE),
+    )
+    .expect("from_bytes");
+    let texts = [
+        "We need a COO.",
+        "Our founder is stretched thin; sales suffer.",
+    ];
+    assert_eq!(
+        m.embed(&texts).expect("load"),
+        b.embed(&texts).expect("bytes")
+    );
+}
+
+#[test]
+fn damaged_weights_are_typed_errors() {
+    let _ = model_or_skip!();
+    let dir = model_dir();
+    let weights = std::fs::read(dir.join(nextseat_embed::WEIGHTS_FILE)).expect("weights");
+    let tokenizer = std::fs::read(dir.join(nextseat_embed::TOKENIZER_FILE)).expect("tokenizer");
+    // Truncated, header only, length field garbage, header JSON damaged.
+    let mut garbage_len = weights.clone();
+    garbage_len[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+    let mut bad_json = weights.clone();
+    bad_json[8] = b'[';
+    let cases: [&[u8]; 5] = [
+        &weights[..weights.len() / 2],
+        &weights[..11_000],
+        &garbage_len,
+        &bad_json,
+        &[],
+    ];
+    let tmp = std::env::temp_dir().join(format!("nextseat-embed-damaged-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("temp dir");
+    std::fs::write(tmp.join(nextseat_embed::TOKENIZER_FILE), &tokenizer).expect("write");
+    for case in cases {
+        let r = MiniLm::from_bytes(case, &tokenizer);
+        assert!(
+            matches!(r, Err(EmbedError::Weights(_))),
+            "from_bytes: {r:?}"
+        );
+        std::fs::write(tmp.join(nextseat_embed::WEIGHTS_FILE), case).expect("write");
+        let r = MiniLm::load(&tmp);
+        assert!(
+            matches!(r, Err(EmbedError::Weights(_) | EmbedError::Io { .. })),
+            "load: {r:?}"
+        );
+    }
+    let r = MiniLm::from_bytes(&weights, b"{\"not\": \"a tokenizer\"}");
+    assert!(matches!(r, Err(EmbedError::Tokenizer(_))), "{r:?}");
+    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[test]
