@@ -295,6 +295,23 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_splits_into_ordered_trimmed_ranges(
+            text in "[a-zA-Z .!?;:,\\-\n\"'()0-9…。！？、🚚\u{301}\u{200b}\t]{0,400}"
+        ) {
+            for r in [sentences(&text), clauses(&text, 0..text.len())] {
+                let mut last = 0;
+                for range in r {
+                    proptest::prop_assert!(range.start >= last && range.start < range.end);
+                    let piece = &text[range.clone()];
+                    proptest::prop_assert_eq!(piece, piece.trim());
+                    last = range.end;
+                }
+            }
+        }
+    }
+
     #[test]
     fn ranges_cover_every_non_space_byte_once() {
         let samples = [

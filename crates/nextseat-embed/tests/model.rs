@@ -1,7 +1,8 @@
 //! Tests that need the model files (`bash scripts/fetch-model.sh` makes them).
 //!
-//! Without `models/all-minilm-l6-v2` each test prints why and passes, unless
-//! `NEXTSEAT_REQUIRE_MODEL=1`, when it fails. `NEXTSEAT_MODEL_DIR` points elsewhere.
+//! Without `models/all-minilm-l6-v2` the first test to need it prints "skipped: …" and
+//! every test passes without checking anything, unless `NEXTSEAT_REQUIRE_MODEL=1`, when
+//! they fail. `NEXTSEAT_MODEL_DIR` points elsewhere.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -346,4 +347,33 @@ fn a_missing_directory_is_a_typed_error() {
         MiniLm::from_bytes(b"not safetensors", b"{}"),
         Err(EmbedError::Weights(_))
     ));
+}
+
+mod arbitrary_text {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// Any text cuts into pieces that fit the model, in order, without panicking;
+        /// the cut needs only the tokenizer, so this is cheap.
+        #[test]
+        fn any_text_cuts_into_pieces_that_fit(
+            text in prop_oneof![
+                any::<String>(),
+                "[a-zA-Z .!?;:,\\-\n\"'()0-9…。、🚚\u{301}\u{200b}]{0,2000}",
+            ]
+        ) {
+            let Some(m) = model() else { return Ok(()); };
+            let pieces = m.pieces(&text).expect("pieces");
+            let mut last = 0;
+            for (range, tokens) in &pieces {
+                prop_assert!(*tokens <= MAX_TOKENS && *tokens > 2);
+                prop_assert!(range.start >= last && range.start < range.end);
+                prop_assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
+                last = range.end;
+            }
+        }
+    }
 }
