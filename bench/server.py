@@ -122,7 +122,9 @@ class Server:
         self.proc = subprocess.Popen(
             [str(binary), "serve", "--addr", "127.0.0.1:0",
              "--database", f"sqlite://{self.db}", "--rate-limit", "0"],
-            stdout=subprocess.PIPE, stderr=self.log, text=True)
+            stdout=subprocess.PIPE, stderr=self.log, text=True,
+            # The load is structured profiles; narratives by meaning are measured apart.
+            env={**os.environ, "NEXTSEAT_READER": "phrases"})
         # The first line names the bound address (port 0: the kernel picks a free one).
         line = self.proc.stdout.readline() if self.proc.stdout else ""
         if "http://" not in line:

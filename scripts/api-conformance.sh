@@ -49,7 +49,7 @@ stop() {
 trap stop EXIT
 trap 'exit 1' INT TERM
 
-RUST_LOG=warn "$bin" serve --addr 127.0.0.1:0 --database "sqlite://$work/x.db" --rate-limit 0 \
+NEXTSEAT_READER=phrases RUST_LOG=warn "$bin" serve --addr 127.0.0.1:0 --database "sqlite://$work/x.db" --rate-limit 0 \
   >"$work/server.out" 2>"$work/server.err" &
 server=$!
 

@@ -341,6 +341,24 @@ pub struct SignHit {
     /// The phrase that found it (narrative), or the event that implied it.
     #[schema(required = true)]
     pub evidence: Option<String>,
+    /// How the semantic reader read it, when the server reads text by meaning.
+    #[schema(required = false)]
+    pub meaning: Option<Meaning>,
+}
+
+/// A reading by meaning: the reader's probability and the sign's nearest exemplar.
+#[derive(ToSchema)]
+pub struct Meaning {
+    /// `phrase` (a phrase matched and the reader agreed) or `meaning` (the reader alone).
+    pub by: String,
+    /// The probability the reader gave the sign in its clause (0–1).
+    #[schema(minimum = 0, maximum = 1)]
+    pub probability: f64,
+    /// The sign's exemplar nearest to the clause.
+    pub exemplar: String,
+    /// Their cosine similarity (−1 to 1).
+    #[schema(minimum = -1, maximum = 1)]
+    pub similarity: f64,
 }
 
 /// The need for one seat.

@@ -4,6 +4,7 @@
 #[cfg(feature = "web")]
 use crate::command::serve;
 use crate::command::{assess, batch, compare, diagnose, fit, interview, kb, ownership, roles};
+use crate::reader::ReaderMode;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -21,6 +22,13 @@ const AFTER: &str = "Examples:
   nextseat interview --save acme.toml
   nextseat compare coo chief_of_staff
   nextseat kb export > my-method.toml && nextseat kb check my-method.toml
+  nextseat diagnose 'Launch dates slip every month and I approve every invoice.'
+  nextseat --reader phrases batch clients.csv -o results.csv
+
+Reading text: narratives and responsibility lines are read by meaning with the
+text model (bash scripts/fetch-model.sh makes models/all-minilm-l6-v2, 45 MB) and
+by the knowledge base's phrases without it. The first run with a knowledge base fits
+its exemplars (a few seconds) and caches the result in ~/.cache/nextseat/.
 
 Exit codes: 0 success, 2 invalid input, 1 any other failure.";
 
@@ -31,6 +39,18 @@ pub struct Cli {
     /// Use this knowledge base instead of the embedded default (also NEXTSEAT_KB).
     #[arg(long, global = true, value_name = "FILE", env = "NEXTSEAT_KB")]
     pub kb: Option<PathBuf>,
+
+    /// How to read free text (narratives, responsibility lines): `auto` reads by meaning
+    /// when the text model is installed and by phrase (with a note) when it is not;
+    /// `meaning` requires the model; `phrases` never loads it (also NEXTSEAT_READER).
+    #[arg(long, global = true, value_enum, default_value_t = ReaderMode::Auto, env = "NEXTSEAT_READER")]
+    pub reader: ReaderMode,
+
+    /// The text model's folder, made by scripts/fetch-model.sh (also NEXTSEAT_MODEL).
+    /// Without it: models/all-minilm-l6-v2 beside the binary or above it,
+    /// ~/.local/share/nextseat/, then ./models/.
+    #[arg(long, global = true, value_name = "DIR", env = "NEXTSEAT_MODEL")]
+    pub model: Option<PathBuf>,
 
     /// The subcommand.
     #[command(subcommand)]

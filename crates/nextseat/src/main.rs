@@ -9,6 +9,7 @@ mod cli;
 mod command;
 mod error;
 mod io;
+mod reader;
 
 use clap::Parser;
 use std::process::ExitCode;

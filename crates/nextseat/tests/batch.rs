@@ -278,6 +278,7 @@ fn start_batch(
     BufReader<std::process::ChildStderr>,
 ) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
+        .env("NEXTSEAT_READER", "phrases")
         .args([
             "batch",
             "-",
@@ -409,6 +410,7 @@ fn on_a_terminal_the_bar_shows_the_rows_written_beside_their_share_of_the_input(
     cmd.args(["batch", "big.csv", "-o", "out.csv"])
         .current_dir(dir.path())
         .env_remove("NEXTSEAT_KB")
+        .env("NEXTSEAT_READER", "phrases")
         .env("TERM", "xterm-256color");
     let options = Options::new()
         .timeout_ms(Some(120_000))
@@ -494,6 +496,7 @@ fn output_cut_short_by_its_reader_is_not_an_error() {
     std::fs::write(dir.path().join("many.csv"), input).expect("input");
     // `| head -c 100`: the reader goes away after a few lines.
     let mut child = Command::new(env!("CARGO_BIN_EXE_nextseat"))
+        .env("NEXTSEAT_READER", "phrases")
         .args(["batch", "many.csv", "-o", "-", "--quiet"])
         .current_dir(dir.path())
         .stdout(Stdio::piped())

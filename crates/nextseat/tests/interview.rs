@@ -39,6 +39,7 @@ impl Tty {
             .args(args)
             .current_dir(dir)
             .env_remove("NEXTSEAT_KB")
+            .env("NEXTSEAT_READER", "phrases")
             .env("NO_COLOR", "1")
             .env("TERM", "xterm-256color");
         let options = Options::new()
@@ -158,6 +159,7 @@ fn run_plain(dir: &Path, args: &[&str]) -> (i32, String, String) {
         .args(args)
         .current_dir(dir)
         .env_remove("NEXTSEAT_KB")
+        .env("NEXTSEAT_READER", "phrases")
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -50,6 +50,7 @@ fn start_args(db: &str, extra: &[&str]) -> Server {
         .args(["serve", "--addr", "127.0.0.1:0", "--database", db])
         .args(extra)
         .env("RUST_LOG", "warn")
+        .env("NEXTSEAT_READER", "phrases")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

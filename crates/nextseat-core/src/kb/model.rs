@@ -135,7 +135,7 @@ pub struct ReaderRules {
 impl Default for ReaderRules {
     fn default() -> ReaderRules {
         ReaderRules {
-            threshold: 0.3,
+            threshold: 0.35,
             lexical_gate: 0.1,
             regularisation: 4.0,
             resolved_similarity: 0.6,

@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::io::{Output, load_kb, profile_format, read_text};
+use crate::reader::ReaderOptions;
 use clap::ValueEnum;
 use nextseat_core::assessment::SignHit;
 use nextseat_core::engine::assess_with;
@@ -53,7 +54,7 @@ pub struct Args {
 }
 
 /// Runs `assess`.
-pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
+pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     let format = profile_format(&args.profile)?;
     let kb = load_kb(kb_path)?;
     let input = read_text(&args.profile)?;
@@ -61,6 +62,14 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
         origin: input.origin.clone(),
         diags,
     })?;
+    let has_text = profile
+        .situation
+        .narrative
+        .as_deref()
+        .is_some_and(|t| !t.trim().is_empty());
+    if has_text || args.ownership.is_some() {
+        crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+    }
     let extra = match &args.ownership {
         Some(path) => super::ownership::load(path, &kb)?.sign_hits(),
         None => Vec::new(),

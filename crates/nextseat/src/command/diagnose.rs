@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::io::{Output, load_kb, read_text};
+use crate::reader::ReaderOptions;
 use clap::ValueEnum;
 use nextseat_report::json;
 use std::io::IsTerminal;
@@ -42,7 +43,7 @@ pub struct Args {
 }
 
 /// Runs `diagnose`.
-pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
+pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     let text = match (args.text, args.file) {
         (Some(t), _) if t == "-" => read_text(Path::new("-"))?.text,
         (Some(t), _) => t,
@@ -61,6 +62,9 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
         return Err(CliError::Usage("the text is too long".into()));
     }
     let kb = load_kb(kb_path)?;
+    if !text.trim().is_empty() {
+        crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+    }
     let d = kb.diagnose(&text);
     let out = match args.format {
         DiagnoseFormat::Json => json::to_json(&d),
@@ -75,6 +79,17 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
                     "{}:{}  {}  \"{}\"\n      {}\n",
                     f.line, f.column, f.id, f.phrase, label
                 ));
+                if let Some(m) = &f.meaning {
+                    let how = if m.by == "meaning" {
+                        "read by meaning"
+                    } else {
+                        "phrase confirmed by meaning"
+                    };
+                    o.push_str(&format!(
+                        "      {how} (probability {:.2}); nearest example \"{}\" (similarity {:.2})\n",
+                        m.probability, m.exemplar, m.similarity
+                    ));
+                }
             }
             if !d.suppressed.is_empty() {
                 o.push_str("\nNot counted:\n");
@@ -84,6 +99,9 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
                         s.line, s.column, s.id, s.phrase, s.reason
                     ));
                 }
+            }
+            for n in &d.notes {
+                o.push_str(&format!("\nNote: {n}\n"));
             }
             o
         }

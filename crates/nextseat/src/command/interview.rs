@@ -14,6 +14,7 @@
 use crate::command::assess::{self, ReportFormat};
 use crate::error::CliError;
 use crate::io::{Output, load_kb, profile_format, write_atomic};
+use crate::reader::ReaderOptions;
 use inquire::validator::Validation;
 use inquire::{Confirm, CustomUserError, InquireError, MultiSelect, Select, Text};
 use nextseat_core::ids::{Budget, Growth, Intensity, Market};
@@ -59,7 +60,7 @@ pub struct Args {
 }
 
 /// Runs `interview`.
-pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
+pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     // Everything that can be refused is refused before the first question, so no answer
     // is typed in vain.
     let save = match &args.save {
@@ -90,6 +91,8 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Err(CliError::Usage(NOT_A_TERMINAL.into()));
     }
+    // The narrative question reads the founder's words back; by meaning when it can.
+    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
 
     let profile = Interview::new(&kb).ask().map_err(prompt_error)?;
     let problems = profile.validate(&kb);

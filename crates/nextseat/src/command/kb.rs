@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::io::{Output, load_kb, read_text};
+use crate::reader::ReaderOptions;
 use clap::{Subcommand, ValueEnum};
 use nextseat_core::KnowledgeBase;
 use nextseat_core::scenario::Scenario;
@@ -48,6 +49,12 @@ pub enum Command {
         #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
     },
+    /// Fit the text reader to a knowledge base's exemplars now and cache it (otherwise
+    /// done on first use; after editing exemplars, run this once before a deploy).
+    #[command(
+        after_help = "Examples:\n  nextseat kb fit\n  nextseat --kb mine.toml --model /opt/nextseat/all-minilm-l6-v2 kb fit\n\nThe fitted reader is cached in $XDG_CACHE_HOME/nextseat (default ~/.cache/nextseat; NEXTSEAT_CACHE overrides) under a key of the model, the exemplars and the reader rules."
+    )]
+    Fit,
     /// Run golden scenario files (profile in, expected verdicts and evidence out) against a knowledge base.
     #[command(
         after_help = "Examples:\n  nextseat kb test kb/scenarios\n  nextseat --kb mine.toml kb test kb/scenarios/mentor-founder.toml"
@@ -60,12 +67,13 @@ pub enum Command {
 }
 
 /// Runs a `kb` subcommand.
-pub fn run(cmd: Command, kb_path: Option<&Path>) -> Result<(), CliError> {
+pub fn run(cmd: Command, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     match cmd {
         Command::Check { file, format } => check(&file, format),
         Command::Export { output } => Output::from_arg(output).write(nextseat_core::kb::DEFAULT_KB),
-        Command::Test { paths } => test(&paths, kb_path),
-        Command::Eval { file, format } => eval(&file, format, kb_path),
+        Command::Fit => fit(kb_path, reader),
+        Command::Test { paths } => test(&paths, kb_path, reader),
+        Command::Eval { file, format } => eval(&file, format, kb_path, reader),
     }
 }
 
@@ -151,8 +159,24 @@ fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(files)
 }
 
-fn test(paths: &[PathBuf], kb_path: Option<&Path>) -> Result<(), CliError> {
+fn fit(kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     let kb = load_kb(kb_path)?;
+    let started = std::time::Instant::now();
+    let opts = ReaderOptions {
+        mode: crate::reader::ReaderMode::Meaning,
+        model: reader.model.clone(),
+    };
+    crate::reader::attach(&kb, &opts)?;
+    let n = nextseat_core::text::semantic::examples(kb.model()).len();
+    Output::Stdout.write(&format!(
+        "the text reader is ready: {n} exemplars, {:.1} s\n",
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+fn test(paths: &[PathBuf], kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
+    let kb = load_kb(kb_path)?;
+    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
     let files = scenario_files(paths)?;
     let mut report = String::new();
     let (mut passed, mut failed) = (0, 0);
@@ -186,8 +210,14 @@ fn test(paths: &[PathBuf], kb_path: Option<&Path>) -> Result<(), CliError> {
     Ok(())
 }
 
-fn eval(file: &Path, format: CheckFormat, kb_path: Option<&Path>) -> Result<(), CliError> {
+fn eval(
+    file: &Path,
+    format: CheckFormat,
+    kb_path: Option<&Path>,
+    reader: &ReaderOptions,
+) -> Result<(), CliError> {
     let kb = load_kb(kb_path)?;
+    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
     let input = read_text(file)?;
     let set = nextseat_core::text::eval::EvalSet::parse(&input.text, &kb).map_err(|diags| {
         CliError::Invalid {

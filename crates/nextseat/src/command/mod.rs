@@ -14,23 +14,29 @@ pub mod serve;
 
 use crate::cli::{Cli, Command};
 use crate::error::CliError;
+use crate::reader::ReaderOptions;
 use nextseat_core::{RoleId, diag::closest};
 
 /// Runs the chosen subcommand.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let kb_path = cli.kb.as_deref();
+    let reader = ReaderOptions {
+        mode: cli.reader,
+        model: cli.model.clone(),
+    };
+    let reader = &reader;
     match cli.command {
-        Command::Assess(a) => assess::run(a, kb_path),
+        Command::Assess(a) => assess::run(a, kb_path, reader),
         Command::Roles(a) => roles::run(a, kb_path),
         Command::Compare(a) => compare::run(a, kb_path),
         Command::Fit(a) => fit::run(a, kb_path),
-        Command::Diagnose(a) => diagnose::run(a, kb_path),
-        Command::Ownership(a) => ownership::run(a, kb_path),
-        Command::Batch(a) => batch::run(a, kb_path),
-        Command::Interview(a) => interview::run(a, kb_path),
-        Command::Kb(c) => kb::run(c, kb_path),
+        Command::Diagnose(a) => diagnose::run(a, kb_path, reader),
+        Command::Ownership(a) => ownership::run(a, kb_path, reader),
+        Command::Batch(a) => batch::run(a, kb_path, reader),
+        Command::Interview(a) => interview::run(a, kb_path, reader),
+        Command::Kb(c) => kb::run(c, kb_path, reader),
         #[cfg(feature = "web")]
-        Command::Serve(a) => serve::run(a, kb_path),
+        Command::Serve(a) => serve::run(a, kb_path, reader),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::io::{Output, load_kb, read_text};
+use crate::reader::ReaderOptions;
 use clap::ValueEnum;
 use nextseat_core::KnowledgeBase;
 use nextseat_core::ownership::{OwnershipAudit, audit, parse_csv};
@@ -54,8 +55,9 @@ pub fn load(path: &Path, kb: &KnowledgeBase) -> Result<OwnershipAudit, CliError>
 }
 
 /// Runs `ownership`.
-pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
+pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     let kb = load_kb(kb_path)?;
+    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
     let a = load(&args.file, &kb)?;
     let text = match args.format {
         OwnershipFormat::Text => ownership_text(&kb, &a),

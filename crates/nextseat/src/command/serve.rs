@@ -2,6 +2,7 @@
 
 use crate::error::CliError;
 use crate::io::load_kb;
+use crate::reader::ReaderOptions;
 use nextseat_store::Store;
 use nextseat_web::conn::Limits;
 use nextseat_web::{AppState, ServeOptions, serve};
@@ -83,7 +84,7 @@ fn duration(s: &str) -> Result<Duration, String> {
 }
 
 /// Runs `serve`.
-pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
+pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     if args.header_timeout > Duration::from_secs(600) {
         return Err(CliError::Usage(
             "--header-timeout must be at most 10m: a longer one lets slow clients hold connections"
@@ -91,6 +92,8 @@ pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
         ));
     }
     let kb = load_kb(kb_path)?;
+    // Loaded before listening: the first request must not wait for the model.
+    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

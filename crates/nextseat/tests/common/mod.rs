@@ -26,6 +26,7 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>, env: &[(&str, &st
     cmd.args(args)
         .current_dir(dir)
         .env_remove("NEXTSEAT_KB")
+        .env("NEXTSEAT_READER", "phrases")
         .env_remove("NO_COLOR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

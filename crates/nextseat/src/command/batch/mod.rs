@@ -14,6 +14,7 @@ mod source;
 
 use crate::error::CliError;
 use crate::io::{Sink, load_kb};
+use crate::reader::ReaderOptions;
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use std::io::IsTerminal;
@@ -52,8 +53,13 @@ Limits: a CSV record or JSONL line may be at most 1 MiB (a longer JSONL line is 
 row; a longer CSV record, or a quote that is never closed, stops the batch naming the
 line it starts on). Input with a NUL byte is refused as binary.
 
+Narratives are read by meaning when the text model is installed (see nextseat
+--help), which costs some milliseconds a row; --reader phrases reads them by the
+knowledge base's phrases only, at full speed.
+
 Examples:
   nextseat batch clients.csv -o scored.csv
+  nextseat --reader phrases batch big.csv -o scored.csv
   nextseat batch clients.jsonl -o scored.jsonl --jobs 2
   nextseat batch clients.csv -o - --quiet | column -s, -t";
 
@@ -86,13 +92,21 @@ pub struct Args {
 }
 
 /// Runs `batch`.
-pub fn run(args: Args, kb_path: Option<&Path>) -> Result<(), CliError> {
+pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     let plan = plan::Plan::new(args)?;
     let kb = load_kb(kb_path)?;
     let (mut source, size) = source::Source::open(&plan.input, plan.from)?;
     let origin = source.origin().to_string();
     let columns = source.columns();
     let kind = source.kind();
+    // Narratives are read by meaning when the text model is installed: some milliseconds
+    // a row (BENCHMARKS.md); `--reader phrases` keeps a large batch at phrase speed.
+    if columns
+        .as_ref()
+        .is_none_or(|c| c.position("narrative").is_some())
+    {
+        crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+    }
     let interrupted = interrupt_flag();
     let mut sink = Sink::create(&plan.output)?;
     sink.write(&output::header(plan.to))?;
