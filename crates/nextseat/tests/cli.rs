@@ -985,7 +985,44 @@ fn kb_eval_reports_precision_and_recall() {
     let set = concat!(env!("CARGO_MANIFEST_DIR"), "/../../kb/eval/narrative.toml");
     let r = run(&["kb", "eval", set]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.contains("precision") && r.stdout.contains("recall"));
+    let last = r.stdout.lines().last().unwrap_or("");
+    assert!(
+        last.contains("precision") && last.contains("recall"),
+        "{last}"
+    );
+    assert!(
+        r.stdout.contains("  coo.firefighting "),
+        "one line per sign"
+    );
+    assert!(!r.stdout.contains("miss  "), "misses only with --misses");
+    let r = run(&["kb", "eval", set, "--misses"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("miss  "),
+        "the phrase matcher misses one of these"
+    );
+}
+
+#[test]
+fn kb_eval_measures_an_ownership_set_per_seat() {
+    let set = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../kb/eval/dev/ownership.toml"
+    );
+    let r = run(&["kb", "eval", set]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let last = r.stdout.lines().last().unwrap_or("");
+    assert!(
+        last.contains("right seat") && last.contains("read by words"),
+        "{last}"
+    );
+    for seat in ["cso", "coo", "chief_of_staff", "implementer", "none"] {
+        assert!(
+            r.stdout.contains(&format!("  {seat} ")),
+            "{seat}: {}",
+            r.stdout
+        );
+    }
 }
 
 // ---------- golden outputs ----------

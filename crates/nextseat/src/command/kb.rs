@@ -38,13 +38,18 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Measure narrative intake (precision, recall, every miss) on a labelled set of sentences.
+    /// Measure narrative intake (precision, recall per sign) or the ownership audit (right seat per seat) on a labelled set.
     #[command(
-        after_help = "Example:\n  nextseat kb eval kb/eval/narrative.toml\n  nextseat --kb mine.toml kb eval kb/eval/narrative.toml --format json"
+        after_help = "Examples:\n  nextseat kb eval kb/eval/dev/narrative.toml --misses\n  nextseat kb eval kb/eval/blind/ownership.toml\n  nextseat --reader phrases kb eval kb/eval/dev/narrative.toml\n  nextseat --kb mine.toml kb eval kb/eval/narrative.toml --format json\n\nText output: one line per sign (or seat), then the headline figures on the last line."
     )]
     Eval {
-        /// The evaluation file ([[case]] text = \"...\", signs = [...]).
+        /// The evaluation file: narrative cases ([[case]] text = "...", signs = [...]) or
+        /// responsibility lines ([[case]] text = "...", seat = "coo").
         file: PathBuf,
+        /// Also list every miss with its text (leave off for a blind set: reading its
+        /// misses would turn it into a tuning set).
+        #[arg(long)]
+        misses: bool,
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
@@ -73,7 +78,11 @@ pub fn run(cmd: Command, kb_path: Option<&Path>, reader: &ReaderOptions) -> Resu
         Command::Export { output } => Output::from_arg(output).write(nextseat_core::kb::DEFAULT_KB),
         Command::Fit => fit(kb_path, reader),
         Command::Test { paths } => test(&paths, kb_path, reader),
-        Command::Eval { file, format } => eval(&file, format, kb_path, reader),
+        Command::Eval {
+            file,
+            format,
+            misses,
+        } => eval(&file, format, misses, kb_path, reader),
     }
 }
 
@@ -213,6 +222,7 @@ fn test(paths: &[PathBuf], kb_path: Option<&Path>, reader: &ReaderOptions) -> Re
 fn eval(
     file: &Path,
     format: CheckFormat,
+    misses: bool,
     kb_path: Option<&Path>,
     reader: &ReaderOptions,
 ) -> Result<(), CliError> {
@@ -229,7 +239,11 @@ fn eval(
     let out = match format {
         CheckFormat::Json => nextseat_report::json::to_json(&r),
         CheckFormat::Text => {
-            let mut o: String = r.misses.iter().map(|m| format!("{m}\n")).collect();
+            let mut o = String::new();
+            if misses {
+                o.extend(r.misses.iter().map(|m| format!("{m}\n")));
+            }
+            o.push_str(&r.table());
             o.push_str(&format!("{r}\n"));
             o
         }
