@@ -157,6 +157,35 @@ pub fn attach(kb: &KnowledgeBase, opts: &ReaderOptions) -> Result<Attached, CliE
     if kb.reader().is_some() {
         return Ok(Attached::Meaning);
     }
+    // A knowledge base written before exemplars existed (or one leaving some signs
+    // without) is still a valid method: read by phrase, and say why.
+    let examples = semantic::examples(kb.model());
+    let bare: Vec<&str> = kb
+        .signs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            !examples
+                .iter()
+                .any(|e| e.label == semantic::Label::Present(*i))
+        })
+        .map(|(_, s)| s.id.as_str())
+        .collect();
+    if !bare.is_empty() {
+        let what = if bare.len() == kb.signs.len() {
+            "this knowledge base has no [[exemplars]] for its signs".to_string()
+        } else {
+            format!("these signs have no [[exemplars]]: {}", bare.join(", "))
+        };
+        if opts.mode == ReaderMode::Meaning {
+            return Err(CliError::Usage(format!(
+                "cannot read by meaning: {what}; add example texts for them (docs/kb-authoring.md), or pass --reader phrases"
+            )));
+        }
+        return Ok(Attached::Missing(format!(
+            "read by phrase only: {what} (docs/kb-authoring.md says how to add them); --reader phrases silences this"
+        )));
+    }
     let places = candidates(opts.model.as_deref());
     let Some(dir) = places.iter().find(|d| is_model(d)) else {
         let looked = places
@@ -332,6 +361,29 @@ mod tests {
         let msg = err.to_string();
         assert!(msg.contains("scripts/fetch-model.sh"), "{msg}");
         assert!(msg.contains("--reader phrases"), "{msg}");
+    }
+
+    #[test]
+    fn a_knowledge_base_without_exemplars_is_read_by_phrase_with_a_note() {
+        let src = nextseat_core::kb::DEFAULT_KB;
+        let cut = src
+            .find("\n[[exemplars]]")
+            .expect("the default has exemplars");
+        // Exemplars are the file's last section: everything before them is the method.
+        let kb = KnowledgeBase::parse(&src[..cut]).expect("valid without exemplars");
+        assert!(kb.exemplars.is_empty());
+        let auto = attach(&kb, &ReaderOptions::default()).expect("auto falls back");
+        match auto {
+            Attached::Missing(note) => assert!(note.contains("no [[exemplars]]"), "{note}"),
+            other => panic!("expected a note, got {other:?}"),
+        }
+        let meaning = ReaderOptions {
+            mode: ReaderMode::Meaning,
+            model: None,
+        };
+        let err = attach(&kb, &meaning).expect_err("meaning needs exemplars");
+        assert!(err.to_string().contains("--reader phrases"), "{err}");
+        assert!(kb.reader().is_none());
     }
 
     #[test]
