@@ -15,6 +15,7 @@ rows (the scaling check) and measures the peak memory of a 1M-row batch.
 Usage:
   python3 bench/batch.py                 # 400k rows, 5 rounds, 1.6M scaling, 1M memory
   python3 bench/batch.py --smoke         # tiny inputs, one round: checks the script runs
+  python3 bench/batch.py --reader auto   # narratives read by meaning (needs the model)
 
 Targets (issue 5): nextseat <= 0.35x python and <= 2x the floor; 4x the rows costs
 3-5x the time; a 1M-row batch peaks under 100 MiB. The script prints each figure
@@ -30,6 +31,9 @@ import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+# How nextseat reads the narratives (--reader): by phrase unless asked, so the figures
+# compare like with like across versions; `auto` with the text model reads by meaning.
+READER = "phrases"
 
 
 def build(profile: str) -> tuple[pathlib.Path, pathlib.Path]:
@@ -71,7 +75,8 @@ def run(cmd: list[str]) -> dict:
     from). The mark only grows, so the last reading before exit is the peak up to then.
     """
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "NEXTSEAT_READER": READER})
     peak = [0.0]
     done = threading.Event()
 
@@ -109,7 +114,11 @@ def main() -> int:
                     help="cargo profile to build and measure (default release)")
     ap.add_argument("--smoke", action="store_true",
                     help="tiny inputs, one round, the debug build: checks that the script runs")
+    ap.add_argument("--reader", default="phrases", choices=["phrases", "auto", "meaning"],
+                    help="how nextseat reads the narratives (default phrases)")
     a = ap.parse_args()
+    global READER
+    READER = a.reader
     if a.smoke:
         a.rows, a.rounds, a.memory_rows, a.profile = 2_000, 1, 4_000, "dev"
     work = pathlib.Path(a.work)
