@@ -220,7 +220,19 @@ proptest! {
                     "a very small company is never told to hire full time");
                 prop_assert!(p.situation.budget != Budget::Lean);
                 let r = p.company.annual_revenue_usd;
-                prop_assert!(r.is_some_and(|r| kb.revenue_band(r).engagement == Engagement::FullTime));
+                let assumed_large = kb.engagement.unknown_revenue_large.as_ref().is_some_and(|l| {
+                    r.is_none() && p.employees() >= l.from_employees && l.engagement == Engagement::FullTime
+                });
+                prop_assert!(
+                    assumed_large || r.is_some_and(|r| kb.revenue_band(r).engagement == Engagement::FullTime),
+                    "full time needs revenue in a full-time band, or no revenue and a large headcount"
+                );
+            }
+            if let Some(span) = &kb.role(n.role).span {
+                prop_assert!(
+                    n.verdict != Verdict::HireNow || p.employees() >= span.min_employees,
+                    "no seat is hired now in a company smaller than its span"
+                );
             }
         }
         let first_hire = a.needs.iter().find(|n| n.verdict == Verdict::HireNow).map(|n| n.role);

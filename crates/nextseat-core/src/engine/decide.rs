@@ -31,6 +31,18 @@ pub fn verdicts(kb: &KnowledgeBase, seats: &mut [Seat; 4], facts: &Facts<'_>) ->
         let i = kb.verdict_band_index(seat.score);
         seat.verdict = kb.verdicts[i].verdict;
         seat.rule = VerdictRule::Band(i);
+        // A seat needs a company big enough to hold it (a Chief of Staff for a team of
+        // one has no executive team to coordinate): the need is real, the hire waits.
+        if seat.verdict == Verdict::HireNow
+            && kb
+                .role(seat.role)
+                .span
+                .as_ref()
+                .is_some_and(|s| facts.employees < s.min_employees)
+        {
+            seat.verdict = Verdict::PlanNext;
+            seat.rule = VerdictRule::Span;
+        }
     }
 
     let layering = &kb.layering;
@@ -92,6 +104,20 @@ pub fn verdict_reason(kb: &KnowledgeBase, seat: &Seat, first: Option<RoleId>) ->
                 source: band.source.clone(),
             }
         }
+        VerdictRule::Span => {
+            let role = kb.role(seat.role);
+            let (min, why, source) = role.span.as_ref().map_or((0, "", ""), |s| {
+                (s.min_employees, s.why.as_str(), s.source.as_str())
+            });
+            Reason {
+                rule: format!("roles.{}.span", role.id),
+                text: format!(
+                    "Score {} would mean hire now, but the company is smaller than the {} seat needs (fewer than {min} people): {why}",
+                    seat.score, role.short_name
+                ),
+                source: source.into(),
+            }
+        }
         VerdictRule::Layering => Reason {
             rule: "layering".into(),
             text: format!(
@@ -151,12 +177,23 @@ pub fn engagements(kb: &KnowledgeBase, needs: &mut [Need], facts: &Facts<'_>) {
                         band.source.clone(),
                     )
                 }
-                None => (
-                    rules.unknown_revenue.engagement,
-                    "engagement.unknown_revenue".to_string(),
-                    rules.unknown_revenue.why.clone(),
-                    rules.unknown_revenue.source.clone(),
-                ),
+                None => match &rules.unknown_revenue_large {
+                    Some(large) if facts.employees >= large.from_employees => (
+                        large.engagement,
+                        "engagement.unknown_revenue_large".to_string(),
+                        format!(
+                            "Revenue was not given; assumed from {} employees (at least {}): {}",
+                            facts.employees, large.from_employees, large.why
+                        ),
+                        large.source.clone(),
+                    ),
+                    _ => (
+                        rules.unknown_revenue.engagement,
+                        "engagement.unknown_revenue".to_string(),
+                        rules.unknown_revenue.why.clone(),
+                        rules.unknown_revenue.source.clone(),
+                    ),
+                },
             };
             if base.0 == Engagement::FullTime && facts.budget == crate::ids::Budget::Lean {
                 (

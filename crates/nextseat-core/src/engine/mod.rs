@@ -53,6 +53,8 @@ pub enum VerdictRule {
     Band(usize),
     /// The layering rule held a `hire_now` back to `plan_next`.
     Layering,
+    /// The company is smaller than the seat's span: `hire_now` held back to `plan_next`.
+    Span,
 }
 
 /// One seat's numbers and verdict, before any words.

@@ -341,6 +341,36 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_span_or_size_assumption_is_reported_at_its_key() {
+        let src = DEFAULT_KB
+            .replacen(
+                "span = { min_employees = 10,",
+                "span = { min_employees = 1,",
+                1,
+            )
+            .replacen(
+                "from_employees = 250\nengagement = \"full_time\"",
+                "from_employees = 250\nengagement = \"staff\"",
+                1,
+            );
+        assert_ne!(src, DEFAULT_KB);
+        let err = KnowledgeBase::parse(&src).expect_err("invalid");
+        let keys: Vec<&str> = err.0.iter().map(|d| d.key.as_str()).collect();
+        assert!(
+            keys.iter().any(|k| k.ends_with(".span.min_employees")),
+            "{keys:?}"
+        );
+        assert!(
+            keys.contains(&"engagement.unknown_revenue_large.engagement"),
+            "{keys:?}"
+        );
+        assert!(
+            err.0.iter().all(|d| d.position.is_some()),
+            "each is located"
+        );
+    }
+
+    #[test]
     fn default_kb_words_every_interview_question() {
         let kb = KnowledgeBase::default_kb();
         for f in crate::ProfileField::ALL {

@@ -278,6 +278,19 @@ pub struct Fact {
     pub source: String,
 }
 
+/// The smallest company a seat makes sense in: below it, a `hire_now` is held back to
+/// `plan_next`, with this reason.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Span {
+    /// The fewest employees for which the seat is recommended now.
+    pub min_employees: u32,
+    /// Why.
+    pub why: String,
+    /// Source id.
+    pub source: String,
+}
+
 /// A role with everything the articles say about it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -316,6 +329,9 @@ pub struct Role {
     /// can do an Implementer's work; the reverse does not follow).
     #[serde(default)]
     pub can_cover: Vec<Cover>,
+    /// The smallest company the seat is recommended now in (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
 }
 
 /// A seat another seat's holder can also cover, and why.
@@ -570,12 +586,29 @@ pub struct SmallCompanyRule {
     pub source: String,
 }
 
+/// What is assumed when revenue is not given but the headcount speaks for itself.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SizeAssumption {
+    /// From this headcount up, the assumption holds.
+    pub from_employees: u32,
+    /// The engagement assumed.
+    pub engagement: Engagement,
+    /// Why, said as an assumption the user can check.
+    pub why: String,
+    /// Source id.
+    pub source: String,
+}
+
 /// How engagement is decided.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EngagementRules {
     /// When revenue is not given.
     pub unknown_revenue: EngagementRule,
+    /// When revenue is not given and the company is large (optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_revenue_large: Option<SizeAssumption>,
     /// A lean budget caps executives at this engagement.
     pub lean_budget: EngagementRule,
     /// Very small companies.

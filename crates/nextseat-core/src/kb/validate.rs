@@ -236,6 +236,21 @@ pub(super) fn validate(
         for (j, f) in r.notes.iter().enumerate() {
             cite(&mut v, format!("roles[{i}].notes[{j}].source"), &f.source);
         }
+        if let Some(span) = &r.span {
+            cite(&mut v, format!("roles[{i}].span.source"), &span.source);
+            if span.min_employees < 2 {
+                v.at(
+                    &format!("roles[{i}].span.min_employees"),
+                    "must be at least 2: every company has at least one employee",
+                );
+            }
+            if r.id == RoleId::Ceo {
+                v.at(
+                    &format!("roles[{i}].span"),
+                    "the CEO is never recommended, so it has no span",
+                );
+            }
+        }
         for (j, c) in r.can_cover.iter().enumerate() {
             cite(
                 &mut v,
@@ -469,6 +484,19 @@ pub(super) fn validate(
         if r.engagement == Engagement::Staff {
             v.at(
                 &format!("engagement.{k}.engagement"),
+                "executive engagement must be fractional or full_time",
+            );
+        }
+    }
+    if let Some(large) = &kb.engagement.unknown_revenue_large {
+        cite(
+            &mut v,
+            "engagement.unknown_revenue_large.source".into(),
+            &large.source,
+        );
+        if large.engagement == Engagement::Staff {
+            v.at(
+                "engagement.unknown_revenue_large.engagement",
                 "executive engagement must be fractional or full_time",
             );
         }
