@@ -81,10 +81,19 @@ pub fn build(kb: &KnowledgeBase, needs: &[Need], facts: &Facts<'_>) -> Vec<Step>
     let now = needs.iter().filter(|n| n.verdict == Verdict::HireNow);
     let next = needs.iter().filter(|n| n.verdict == Verdict::PlanNext);
     let mut steps: Vec<Step> = Vec::new();
+    // Months from now each step is expected to start (0 for "now"), so that a seat
+    // layered after a planned one is placed after it, not at the same horizon.
+    let mut starts: Vec<u32> = Vec::new();
     for need in now.chain(next) {
         let engagement = need.engagement.unwrap_or(Engagement::Staff);
         let prev = steps.last().map(|s| kb.role(s.role).short_name.clone());
+        let prev_start = starts.last().copied();
         let mut reason = evidence_summary(kb, need);
+        let (after, layer) = (
+            kb.roadmap.plan_next_after_months,
+            kb.roadmap.layer_after_months,
+        );
+        let mut start = 0;
         let trigger = if need.verdict == Verdict::HireNow {
             if let Some(p) = &prev {
                 reason.push_str(&format!(" Hire alongside the {p}."));
@@ -92,22 +101,28 @@ pub fn build(kb: &KnowledgeBase, needs: &[Need], facts: &Facts<'_>) -> Vec<Step>
             "now".to_string()
         } else {
             let mut parts = Vec::new();
-            match (&prev, need.verdict_reason.rule.as_str()) {
-                (Some(p), "layering") => {
-                    parts.push(format!(
-                        "about {} months after the {p} starts",
-                        kb.roadmap.layer_after_months
-                    ));
+            match (&prev, prev_start, need.verdict_reason.rule.as_str()) {
+                (Some(p), Some(0), "layering") => {
+                    start = layer;
+                    parts.push(format!("about {layer} months after the {p} starts"));
                     reason.push_str(&format!(" Layered in after the {p}: {}", kb.layering.why));
                 }
-                (Some(p), _) => parts.push(format!(
-                    "in about {} months, once the {p} is in place, if the signs persist",
-                    kb.roadmap.plan_next_after_months
-                )),
-                (None, _) => parts.push(format!(
-                    "in about {} months if the signs persist",
-                    kb.roadmap.plan_next_after_months
-                )),
+                (Some(p), Some(0), _) => {
+                    start = after;
+                    parts.push(format!(
+                        "in about {after} months, once the {p} is in place, if the signs persist"
+                    ));
+                }
+                (Some(p), Some(before), _) => {
+                    start = before + layer;
+                    parts.push(format!(
+                        "about {layer} months after the {p} starts (about {start} months from now), if the signs persist"
+                    ));
+                }
+                (_, _, _) => {
+                    start = after;
+                    parts.push(format!("in about {after} months if the signs persist"));
+                }
             }
             parts.extend(growth_triggers(kb, facts));
             either(parts)
@@ -126,6 +141,7 @@ pub fn build(kb: &KnowledgeBase, needs: &[Need], facts: &Facts<'_>) -> Vec<Step>
                 money(ft)
             ));
         }
+        starts.push(start);
         steps.push(Step {
             step: steps.len() as u32 + 1,
             role: need.role,
@@ -140,6 +156,38 @@ pub fn build(kb: &KnowledgeBase, needs: &[Need], facts: &Facts<'_>) -> Vec<Step>
 #[cfg(test)]
 mod tests {
     use super::money;
+
+    #[test]
+    fn seats_planned_one_after_another_get_later_horizons() {
+        let kb = crate::KnowledgeBase::parse(crate::kb::DEFAULT_KB).expect("default kb");
+        let src = r#"
+[company]
+employees = 40
+annual_revenue_usd = 3000000
+
+[situation]
+signs = ["impl.admin_backlog", "cso.growth_ceiling", "cso.ideas_without_plan", "coo.firefighting", "coo.missing_sops"]
+"#;
+        let p = crate::Profile::parse(src, crate::Format::Toml, &kb).expect("profile");
+        let a = crate::assess(&kb, &p);
+        let triggers: Vec<&str> = a.roadmap.iter().map(|s| s.trigger.as_str()).collect();
+        assert_eq!(triggers.len(), 3, "{triggers:?}");
+        assert!(
+            triggers[0].contains("in about 12 months"),
+            "{}",
+            triggers[0]
+        );
+        assert!(
+            triggers[1].contains("(about 18 months from now)"),
+            "{}",
+            triggers[1]
+        );
+        assert!(
+            triggers[2].contains("(about 24 months from now)"),
+            "{}",
+            triggers[2]
+        );
+    }
 
     #[test]
     fn money_reads_like_a_founder_says_it() {
