@@ -75,24 +75,12 @@ impl Embedder for MiniLmEmbedder {
     }
 
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
-        // Batches of texts of about the same length: a batch is padded to its longest
-        // text, so mixing a story with a task line would spend most of the pass on
-        // padding. A unit longer than the model's 256 word pieces is read from its start,
-        // as sentence-transformers reads it; units are clauses, so this is rare.
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| texts[i].len());
-        let mut out = vec![Vec::new(); texts.len()];
-        for chunk in order.chunks(32) {
-            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i]).collect();
-            let vectors = self
-                .model
-                .embed_truncated(&batch)
-                .map_err(|e| EmbedError(e.to_string()))?;
-            for (&i, v) in chunk.iter().zip(vectors) {
-                out[i] = v;
-            }
-        }
-        Ok(out)
+        // MiniLm batches texts of like length itself. A unit longer than the model's 256
+        // word pieces is read from its start, as sentence-transformers reads it; units
+        // are clauses, so this is rare.
+        self.model
+            .embed_truncated(texts)
+            .map_err(|e| EmbedError(e.to_string()))
     }
 }
 
@@ -272,7 +260,8 @@ fn fit(
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    // Shortest first, so each batch holds texts of about one length (little padding).
+    // Shortest first, so each progress step's texts are of about one length (MiniLm pads
+    // a batch to its longest text).
     let mut order: Vec<usize> = (0..total).collect();
     order.sort_by_key(|&i| examples[i].text.len());
     let mut vectors = vec![Vec::new(); total];
@@ -315,10 +304,20 @@ fn write_cache(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Says on stderr, once, that text was read by phrase only for want of the model.
-pub fn warn(attached: &Attached) {
+fn warn(attached: &Attached) {
     if let Attached::Missing(note) = attached {
         eprintln!("note: {note}");
     }
+}
+
+/// [`attach`], then says on stderr when text will be read by phrase only: what every
+/// command that reads text calls.
+///
+/// # Errors
+/// As [`attach`].
+pub fn prepare(kb: &KnowledgeBase, opts: &ReaderOptions) -> Result<(), CliError> {
+    warn(&attach(kb, opts)?);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -402,14 +402,7 @@ impl Weights {
 
     /// The weight towards `seat` (zero when absent or for the CEO).
     pub fn get(&self, seat: RoleId) -> Points {
-        match seat {
-            RoleId::Cso => self.cso,
-            RoleId::Coo => self.coo,
-            RoleId::ChiefOfStaff => self.chief_of_staff,
-            RoleId::Implementer => self.implementer,
-            RoleId::Ceo => None,
-        }
-        .unwrap_or(Points::ZERO)
+        self.weight_opt(seat).unwrap_or(Points::ZERO)
     }
 
     /// The seats with a weight, and the weight.

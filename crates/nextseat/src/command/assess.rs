@@ -68,7 +68,7 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
         .as_deref()
         .is_some_and(|t| !t.trim().is_empty());
     if has_text || args.ownership.is_some() {
-        crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+        crate::reader::prepare(&kb, reader)?;
     }
     let extra = match &args.ownership {
         Some(path) => super::ownership::load(path, &kb)?.sign_hits(),

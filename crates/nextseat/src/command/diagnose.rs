@@ -63,7 +63,7 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
     }
     let kb = load_kb(kb_path)?;
     if !text.trim().is_empty() {
-        crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+        crate::reader::prepare(&kb, reader)?;
     }
     let d = kb.diagnose(&text);
     let out = match args.format {

@@ -92,7 +92,7 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
         return Err(CliError::Usage(NOT_A_TERMINAL.into()));
     }
     // The narrative question reads the founder's words back; by meaning when it can.
-    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+    crate::reader::prepare(&kb, reader)?;
 
     let profile = Interview::new(&kb).ask().map_err(prompt_error)?;
     let problems = profile.validate(&kb);

@@ -176,7 +176,7 @@ fn fit(kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
         model: reader.model.clone(),
     };
     crate::reader::attach(&kb, &opts)?;
-    let n = nextseat_core::text::semantic::examples(kb.model()).len();
+    let n = kb.reader().map_or(0, |r| r.index.examples().len());
     Output::Stdout.write(&format!(
         "the text reader is ready: {n} exemplars, {:.1} s\n",
         started.elapsed().as_secs_f64()
@@ -185,7 +185,7 @@ fn fit(kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
 
 fn test(paths: &[PathBuf], kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     let kb = load_kb(kb_path)?;
-    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+    crate::reader::prepare(&kb, reader)?;
     let files = scenario_files(paths)?;
     let mut report = String::new();
     let (mut passed, mut failed) = (0, 0);
@@ -227,7 +227,7 @@ fn eval(
     reader: &ReaderOptions,
 ) -> Result<(), CliError> {
     let kb = load_kb(kb_path)?;
-    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+    crate::reader::prepare(&kb, reader)?;
     let input = read_text(file)?;
     let set = nextseat_core::text::eval::EvalSet::parse(&input.text, &kb).map_err(|diags| {
         CliError::Invalid {

@@ -57,7 +57,7 @@ pub fn load(path: &Path, kb: &KnowledgeBase) -> Result<OwnershipAudit, CliError>
 /// Runs `ownership`.
 pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result<(), CliError> {
     let kb = load_kb(kb_path)?;
-    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+    crate::reader::prepare(&kb, reader)?;
     let a = load(&args.file, &kb)?;
     let text = match args.format {
         OwnershipFormat::Text => ownership_text(&kb, &a),

@@ -93,7 +93,7 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
     }
     let kb = load_kb(kb_path)?;
     // Loaded before listening: the first request must not wait for the model.
-    crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+    crate::reader::prepare(&kb, reader)?;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

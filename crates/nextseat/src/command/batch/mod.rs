@@ -105,7 +105,7 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
         .as_ref()
         .is_none_or(|c| c.position("narrative").is_some())
     {
-        crate::reader::warn(&crate::reader::attach(&kb, reader)?);
+        crate::reader::prepare(&kb, reader)?;
     }
     let interrupted = interrupt_flag();
     let mut sink = Sink::create(&plan.output)?;
