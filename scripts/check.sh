@@ -68,7 +68,7 @@ fi
 
 step "nextseat kb eval (development and tuning sets; the last line of each)"
 for set in kb/eval/narrative.toml kb/eval/narrative-heldout.toml kb/eval/dev/narrative.toml \
-    kb/eval/dev/ownership.toml; do
+    kb/eval/dev/ownership.toml kb/eval/dev/ceo_tags.toml; do
   printf '%-32s ' "$set"
   cargo run --quiet --locked -p nextseat -- kb eval "$set" | tail -n 1
 done

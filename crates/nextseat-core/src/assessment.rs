@@ -30,6 +30,79 @@ pub struct Assessment {
     pub coo_archetype: Option<ArchetypeRanking>,
     /// The knowledge base that produced this result.
     pub method: Method,
+    /// How each of the CEO's strength and gap tags was read (empty when none are given).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ceo_tags: Vec<CeoTag>,
+    /// What the method assumed, and what in the inputs looks inconsistent: things to
+    /// check before acting on the result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+/// Whether a CEO tag is a strength or a gap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TagKind {
+    /// Listed under `ceo_strengths`.
+    Strength,
+    /// Listed under `ceo_gaps`.
+    Gap,
+}
+
+/// One of the CEO's tags and the capability area it was read as.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CeoTag {
+    /// The tag as written.
+    pub tag: String,
+    /// Strength or gap.
+    pub kind: TagKind,
+    /// The capability area id (`[[ceo_tags.areas]]`), or none.
+    pub area: Option<String>,
+    /// How it was read.
+    pub read: TagRead,
+}
+
+/// How a CEO tag was read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum TagRead {
+    /// One of the area's words starts a word of the tag.
+    Words {
+        /// The knowledge base's word.
+        word: String,
+    },
+    /// The text model found this example nearest (an area's, or one naming no area).
+    Meaning {
+        /// The nearest example tag.
+        exemplar: String,
+        /// Their cosine similarity (three decimals).
+        similarity: f64,
+    },
+    /// Neither the words nor the model recognised it; it counts only as "a gap is named".
+    Unmatched,
+}
+
+/// What a note says about the result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// The method filled in something the inputs did not say.
+    Assumed,
+    /// Two inputs disagree, or a value is implausible.
+    Inconsistent,
+}
+
+/// Something to check before acting on the result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    /// Assumed or inconsistent.
+    pub kind: NoteKind,
+    /// The knowledge-base rule that wrote it (`checks.tiny_revenue_per_person`).
+    pub rule: String,
+    /// What to check, in words.
+    pub text: String,
+    /// Source id of the rule.
+    pub source: String,
 }
 
 /// The knowledge base behind a result.

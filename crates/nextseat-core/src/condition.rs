@@ -61,6 +61,17 @@ pub struct Condition {
     pub ceo_has_gaps: Option<bool>,
     /// One of the CEO's strength tags contains one of these words (case-insensitive).
     pub ceo_strengths_any: Option<Vec<String>>,
+    /// One of the CEO's gap tags reads as one of these capability areas (ids of the
+    /// knowledge base's `[[ceo_tags.areas]]`).
+    pub ceo_gap_areas: Option<Vec<String>>,
+    /// One of the CEO's strength tags reads as one of these capability areas.
+    pub ceo_strength_areas: Option<Vec<String>>,
+    /// The CEO names one capability area both as a strength and as a gap (or not).
+    pub ceo_tags_conflict: Option<bool>,
+    /// Revenue per person on the team, in US dollars; fails when revenue is unknown.
+    pub revenue_per_employee: Option<Range>,
+    /// How many of the seats (and the CEO) are already on the team.
+    pub roles_filled_count: Option<Range>,
     /// The industry text contains one of these words (case-insensitive).
     pub industry_any: Option<Vec<String>>,
     /// At least one of these events is declared.
@@ -213,6 +224,11 @@ enum Test {
     GapsAny(Words),
     HasGaps(bool),
     StrengthsAny(Words),
+    GapAreas(Ids),
+    StrengthAreas(Ids),
+    TagsConflict(bool),
+    RevenuePerEmployee(Range),
+    RolesFilledCount(Range),
     IndustryAny(Words),
     EventsAny(Ids),
     RolesFilledAny(u32),
@@ -253,6 +269,15 @@ impl Test {
                 (Some(m), Some(h)) => h.strengths & m != 0,
                 _ => any_tag_contains(f.ceo_strengths, &w.list),
             },
+            Test::GapAreas(v) => v.mask.is_some_and(|m| m & f.ceo_areas.gaps != 0),
+            Test::StrengthAreas(v) => v.mask.is_some_and(|m| m & f.ceo_areas.strengths != 0),
+            Test::TagsConflict(b) => *b == (f.ceo_areas.gaps & f.ceo_areas.strengths != 0),
+            Test::RevenuePerEmployee(r) => f
+                .annual_revenue_usd
+                .is_some_and(|v| r.contains(v / f64::from(f.employees.max(1)))),
+            Test::RolesFilledCount(r) => {
+                r.contains(RoleId::mask(f.current_roles).count_ones() as f64)
+            }
             Test::IndustryAny(w) => match (w.mask, &f.words) {
                 (Some(m), Some(h)) => h.industry & m != 0,
                 _ => w.list.iter().any(|x| contains(f.industry, x)),
@@ -274,6 +299,7 @@ pub struct Layout {
     size_bands: Vec<String>,
     revenue_bands: Vec<String>,
     events: Vec<String>,
+    ceo_areas: Vec<String>,
 }
 
 impl Layout {
@@ -290,7 +316,20 @@ impl Layout {
             size_bands: own(&mut size_bands.into_iter()),
             revenue_bands,
             events: own(&mut events.into_iter()),
+            ceo_areas: Vec::new(),
         }
+    }
+
+    /// The same numbering, with the knowledge base's CEO capability areas (at most 64,
+    /// which validation enforces) numbered for the area tests.
+    pub fn with_ceo_areas<'a>(mut self, areas: impl IntoIterator<Item = &'a str>) -> Layout {
+        self.ceo_areas = areas.into_iter().map(str::to_string).collect();
+        self
+    }
+
+    /// The bit of the CEO capability area with this index (none past 64).
+    pub fn ceo_area_bit(&self, area: usize) -> u64 {
+        if area < 64 { 1 << area } else { 0 }
     }
 
     /// Gives the band and event tests of `conditions` their bits.
@@ -298,16 +337,18 @@ impl Layout {
         fn strs(v: &[String]) -> Vec<&str> {
             v.iter().map(String::as_str).collect()
         }
-        let (size, revenue, events) = (
+        let (size, revenue, events, areas) = (
             strs(&self.size_bands),
             strs(&self.revenue_bands),
             strs(&self.events),
+            strs(&self.ceo_areas),
         );
         for test in conditions.into_iter().flat_map(|c| c.0.iter_mut()) {
             match test {
                 Test::SizeBand(ids) => ids.index(&size),
                 Test::RevenueBand(ids) => ids.index(&revenue),
                 Test::EventsAny(ids) => ids.index(&events),
+                Test::GapAreas(ids) | Test::StrengthAreas(ids) => ids.index(&areas),
                 _ => {}
             }
         }
@@ -344,6 +385,16 @@ pub struct IdBits {
     pub events: u64,
 }
 
+/// The capability areas a profile's CEO tags read as, as bits of the knowledge base's
+/// [`Layout`] (see [`crate::text::tags`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TagAreas {
+    /// Areas named by a gap tag.
+    pub gaps: u64,
+    /// Areas named by a strength tag.
+    pub strengths: u64,
+}
+
 /// The facts of one profile that conditions read, computed once per assessment.
 #[derive(Clone, Debug)]
 pub struct Facts<'a> {
@@ -373,6 +424,9 @@ pub struct Facts<'a> {
     pub ceo_gaps: &'a [String],
     /// CEO strength tags: lower-cased wherever a test reads them rather than `words`.
     pub ceo_strengths: &'a [String],
+    /// The capability areas the CEO's tags read as (the area tests read these; a
+    /// condition not indexed against a knowledge base's areas never holds).
+    pub ceo_areas: TagAreas,
     /// Industry: lower-cased wherever a test reads it rather than `words`.
     pub industry: &'a str,
     /// Declared event ids.
@@ -385,6 +439,10 @@ pub struct Facts<'a> {
     /// The bands and events as bits of the knowledge base's [`Layout`], when the engine
     /// has worked them out; indexed tests read these, the others the ids.
     pub ids: Option<IdBits>,
+}
+
+fn ids(o: &Option<Vec<String>>) -> Vec<&str> {
+    o.iter().flatten().map(String::as_str).collect()
 }
 
 /// `words` are lower-cased by [`Condition::compile`]; `tags` by the engine.
@@ -436,6 +494,12 @@ impl Condition {
                 c.ceo_gaps_any.map(|w| Test::GapsAny(lower(w))),
                 c.ceo_has_gaps.map(Test::HasGaps),
                 c.ceo_strengths_any.map(|w| Test::StrengthsAny(lower(w))),
+                c.ceo_gap_areas.map(|v| Test::GapAreas(Ids::new(v))),
+                c.ceo_strength_areas
+                    .map(|v| Test::StrengthAreas(Ids::new(v))),
+                c.ceo_tags_conflict.map(Test::TagsConflict),
+                c.revenue_per_employee.map(Test::RevenuePerEmployee),
+                c.roles_filled_count.map(Test::RolesFilledCount),
                 c.industry_any.map(|w| Test::IndustryAny(lower(w))),
                 c.events_any.map(|v| Test::EventsAny(Ids::new(v))),
                 c.roles_filled_any
@@ -452,14 +516,27 @@ impl Condition {
     /// The band and event ids this condition refers to, for validation on load:
     /// `(size bands, revenue bands, events)`.
     pub fn references(&self) -> (Vec<&str>, Vec<&str>, Vec<&str>) {
-        fn ids(o: &Option<Vec<String>>) -> Vec<&str> {
-            o.iter().flatten().map(String::as_str).collect()
-        }
         (
             ids(&self.size_band),
             ids(&self.revenue_band),
             ids(&self.events_any),
         )
+    }
+
+    /// The CEO capability area ids the condition names, with the key naming them.
+    pub fn area_references(&self) -> Vec<(&'static str, &str)> {
+        let mut out: Vec<(&'static str, &str)> = Vec::new();
+        out.extend(
+            ids(&self.ceo_gap_areas)
+                .into_iter()
+                .map(|a| ("ceo_gap_areas", a)),
+        );
+        out.extend(
+            ids(&self.ceo_strength_areas)
+                .into_iter()
+                .map(|a| ("ceo_strength_areas", a)),
+        );
+        out
     }
 }
 
@@ -482,6 +559,7 @@ mod tests {
             retain_key_executive: false,
             ceo_gaps: gaps,
             ceo_strengths: &[],
+            ceo_areas: TagAreas::default(),
             industry: "regional logistics",
             events,
             current_roles: &[RoleId::Ceo],
@@ -628,6 +706,76 @@ mod tests {
         assert!(compiled[0].holds(&f));
         f.size_band = "medium";
         assert!(!compiled[0].holds(&f));
+    }
+
+    #[test]
+    fn area_tests_read_the_tag_bits_of_an_indexed_layout() {
+        let layout = Layout::new(["small"], ["fractional_band"], []).with_ceo_areas([
+            "operations",
+            "strategy",
+            "finance",
+        ]);
+        let mut gap_finance = Condition {
+            ceo_gap_areas: Some(vec!["finance".into()]),
+            ..Condition::default()
+        }
+        .compile();
+        let mut strong_ops = Condition {
+            ceo_strength_areas: Some(vec!["operations".into(), "strategy".into()]),
+            ..Condition::default()
+        }
+        .compile();
+        let conflict = Condition {
+            ceo_tags_conflict: Some(true),
+            ..Condition::default()
+        }
+        .compile();
+        let unindexed = gap_finance.clone();
+        layout.index([&mut gap_finance, &mut strong_ops]);
+        let mut f = facts(&[], &[]);
+        assert!(!gap_finance.holds(&f) && !strong_ops.holds(&f) && !conflict.holds(&f));
+        f.ceo_areas = TagAreas {
+            gaps: layout.ceo_area_bit(2) | layout.ceo_area_bit(1),
+            strengths: layout.ceo_area_bit(1),
+        };
+        assert!(gap_finance.holds(&f));
+        assert!(strong_ops.holds(&f), "strategy is one of the two");
+        assert!(conflict.holds(&f), "strategy is both a strength and a gap");
+        assert!(!unindexed.holds(&f), "an unindexed area test never holds");
+    }
+
+    #[test]
+    fn revenue_per_person_and_filled_seats_are_counted() {
+        let per_person = Condition {
+            revenue_per_employee: Some(Range {
+                min: None,
+                below: Some(5_000.0),
+            }),
+            ..Condition::default()
+        };
+        let mut f = facts(&[], &[]);
+        f.employees = 40;
+        f.annual_revenue_usd = Some(100_000.0);
+        assert!(per_person.holds(&f), "2,500 a person");
+        f.annual_revenue_usd = Some(2_000_000.0);
+        assert!(!per_person.holds(&f));
+        f.annual_revenue_usd = None;
+        assert!(!per_person.holds(&f), "unknown revenue fails");
+        f.employees = 0;
+        f.annual_revenue_usd = Some(1_000.0);
+        assert!(per_person.holds(&f), "no division by zero");
+        let three_seats = Condition {
+            roles_filled_count: Some(Range {
+                min: Some(3.0),
+                below: None,
+            }),
+            ..Condition::default()
+        };
+        let roles = [RoleId::Ceo, RoleId::Coo, RoleId::Cso];
+        f.current_roles = &roles;
+        assert!(three_seats.holds(&f));
+        f.current_roles = &roles[..2];
+        assert!(!three_seats.holds(&f));
     }
 
     #[test]

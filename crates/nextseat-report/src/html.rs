@@ -55,6 +55,22 @@ struct Report<'a> {
     archetypes: &'a [ArchetypeScore],
     method: String,
     alternative: Option<Alternative>,
+    notes: Vec<(&'static str, &'a str)>,
+    signs: Vec<SignView>,
+    tags: Vec<String>,
+}
+
+/// A sign as the report lists it: its label, where it came from, the words that showed
+/// it and, when a text model read it, how.
+pub struct SignView {
+    /// The sign's label.
+    pub label: String,
+    /// Declared, narrative, event or ownership.
+    pub origin: String,
+    /// The words or event that showed it.
+    pub evidence: Option<String>,
+    /// How a text model read it, in one line.
+    pub meaning: Option<String>,
 }
 
 /// The recommended seat beside its nearest alternative.
@@ -166,6 +182,28 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
             .map_or(&[], |c| c.ranked.as_slice()),
         method: format!("{} {}", a.method.kb_name, a.method.kb_version),
         alternative: alternative(a, kb),
+        notes: a
+            .notes
+            .iter()
+            .map(|n| (crate::text::note_label(n.kind), n.text.as_str()))
+            .collect(),
+        signs: a
+            .signs
+            .iter()
+            .map(|s| SignView {
+                label: kb
+                    .sign(&s.id)
+                    .map_or_else(|| s.id.clone(), |x| x.label.clone()),
+                origin: s.origin.to_string(),
+                evidence: s.evidence.clone(),
+                meaning: s.meaning.as_ref().map(crate::text::meaning_line),
+            })
+            .collect(),
+        tags: a
+            .ceo_tags
+            .iter()
+            .map(|t| crate::text::tag_line(t, kb))
+            .collect(),
     };
     page.render()
         .unwrap_or_else(|e| format!("<!doctype html><p>report could not be rendered: {e}</p>"))

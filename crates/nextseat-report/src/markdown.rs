@@ -56,6 +56,19 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
             let _ = writeln!(o, "**No seat to fill now.**\n");
         }
     }
+    if !a.notes.is_empty() {
+        let _ = writeln!(o, "## Check before acting\n");
+        for n in &a.notes {
+            let _ = writeln!(
+                o,
+                "- **{}:** {} (`{}`)",
+                crate::text::note_label(n.kind),
+                cell(&n.text),
+                n.rule
+            );
+        }
+        let _ = writeln!(o);
+    }
     let _ = writeln!(o, "## Need for each seat\n");
     let _ = writeln!(o, "| Seat | Score | Verdict | Engagement |");
     let _ = writeln!(o, "|---|---:|---|---|");
@@ -123,6 +136,29 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
         if let Some(r) = &n.engagement_reason {
             let _ = writeln!(o, "Engagement: {}\n", cell(&r.text));
         }
+    }
+    if !a.signs.is_empty() {
+        let _ = writeln!(o, "## Signs\n");
+        for s in &a.signs {
+            let label = kb.sign(&s.id).map_or(s.id.as_str(), |x| x.label.as_str());
+            let evidence = s
+                .evidence
+                .as_deref()
+                .map(|e| format!(": \"{}\"", cell(e)))
+                .unwrap_or_default();
+            let _ = writeln!(o, "- {} ({}{evidence})", cell(label), s.origin);
+            if let Some(m) = &s.meaning {
+                let _ = writeln!(o, "  - {}", cell(&crate::text::meaning_line(m)));
+            }
+        }
+        let _ = writeln!(o);
+    }
+    if !a.ceo_tags.is_empty() {
+        let _ = writeln!(o, "## How the CEO's strengths and gaps were read\n");
+        for t in &a.ceo_tags {
+            let _ = writeln!(o, "- {}", cell(&crate::text::tag_line(t, kb)));
+        }
+        let _ = writeln!(o);
     }
     let _ = writeln!(
         o,

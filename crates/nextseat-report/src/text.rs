@@ -103,6 +103,20 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase, color: bool) -> String {
     }
     let _ = writeln!(o);
 
+    if !a.notes.is_empty() {
+        let _ = writeln!(o, "{}", st.bold("Check before acting"));
+        for n in &a.notes {
+            let _ = writeln!(
+                o,
+                "  - {}: {} {}",
+                note_label(n.kind),
+                n.text,
+                st.dim(&format!("[{}]", n.rule))
+            );
+        }
+        let _ = writeln!(o);
+    }
+
     if !a.roadmap.is_empty() {
         let _ = writeln!(o, "{}", st.bold("Roadmap"));
         for s in &a.roadmap {
@@ -185,15 +199,33 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase, color: bool) -> String {
     }
     let _ = writeln!(o);
     if !a.signs.is_empty() {
-        let list: Vec<String> = a
-            .signs
-            .iter()
-            .map(|s| match &s.evidence {
-                Some(e) => format!("{} ({}: {e})", s.id, s.origin),
-                None => format!("{} ({})", s.id, s.origin),
-            })
-            .collect();
-        let _ = writeln!(o, "{} {}", st.bold("Signs:"), list.join(", "));
+        let _ = writeln!(o, "{}", st.bold("Signs"));
+        for s in &a.signs {
+            let label = kb.sign(&s.id).map_or(s.id.as_str(), |x| x.label.as_str());
+            match &s.evidence {
+                Some(e) => {
+                    let _ = writeln!(o, "  {label} ({}: \"{e}\")", s.origin);
+                }
+                None => {
+                    let _ = writeln!(o, "  {label} ({})", s.origin);
+                }
+            }
+            if let Some(m) = &s.meaning {
+                let _ = writeln!(o, "    {}", st.dim(&meaning_line(m)));
+            }
+        }
+        let _ = writeln!(o);
+    }
+    if !a.ceo_tags.is_empty() {
+        let _ = writeln!(
+            o,
+            "{}",
+            st.bold("How the CEO's strengths and gaps were read")
+        );
+        for t in &a.ceo_tags {
+            let _ = writeln!(o, "  {}", tag_line(t, kb));
+        }
+        let _ = writeln!(o);
     }
     let _ = writeln!(
         o,
@@ -204,6 +236,56 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase, color: bool) -> String {
         ))
     );
     o
+}
+
+/// How a narrative sign was read by meaning, in one line.
+pub fn meaning_line(m: &nextseat_core::assessment::Meaning) -> String {
+    let how = if m.by == "phrase" {
+        "phrase confirmed by meaning"
+    } else {
+        "read by meaning"
+    };
+    format!(
+        "{how} (probability {:.2}); nearest example \"{}\" (similarity {:.2})",
+        m.probability, m.exemplar, m.similarity
+    )
+}
+
+/// Words for a note's kind.
+pub fn note_label(k: nextseat_core::assessment::NoteKind) -> &'static str {
+    match k {
+        nextseat_core::assessment::NoteKind::Assumed => "Assumed",
+        nextseat_core::assessment::NoteKind::Inconsistent => "Looks inconsistent",
+    }
+}
+
+/// One CEO tag and how it was read, in one line.
+pub fn tag_line(t: &nextseat_core::assessment::CeoTag, kb: &KnowledgeBase) -> String {
+    use nextseat_core::assessment::{TagKind, TagRead};
+    let kind = match t.kind {
+        TagKind::Strength => "strength",
+        TagKind::Gap => "gap",
+    };
+    let area = t
+        .area
+        .as_deref()
+        .map(|id| {
+            kb.ceo_tags
+                .areas
+                .iter()
+                .find(|a| a.id == id)
+                .map_or(id, |a| a.label.as_str())
+        })
+        .unwrap_or("no seat's area");
+    let how = match &t.read {
+        TagRead::Words { word } => format!("the word \"{word}\""),
+        TagRead::Meaning {
+            exemplar,
+            similarity,
+        } => format!("by meaning: nearest example \"{exemplar}\", similarity {similarity:.2}"),
+        TagRead::Unmatched => "not recognised: it counts only as a named gap or strength".into(),
+    };
+    format!("{kind} \"{}\" → {area} ({how})", t.tag)
 }
 
 #[cfg(test)]

@@ -302,6 +302,89 @@ pub struct Assessment {
     pub coo_archetype: Option<ArchetypeRanking>,
     /// The knowledge base that produced the result.
     pub method: Method,
+    /// How each of the CEO's strength and gap tags was read; absent when none are given.
+    #[schema(required = false)]
+    pub ceo_tags: Vec<CeoTag>,
+    /// What the method assumed and what looks inconsistent in the inputs; absent when
+    /// there is nothing to say.
+    #[schema(required = false)]
+    pub notes: Vec<Note>,
+}
+
+/// One of the CEO's tags and the capability area it was read as.
+#[derive(ToSchema)]
+pub struct CeoTag {
+    /// The tag as written.
+    pub tag: String,
+    /// `strength` or `gap`.
+    pub kind: TagKind,
+    /// The capability area id, or null when the tag names none.
+    #[schema(required = true)]
+    pub area: Option<String>,
+    /// How it was read.
+    pub read: TagRead,
+}
+
+/// Whether a tag is a strength or a gap.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TagKind {
+    /// Listed under `ceo_strengths`.
+    Strength,
+    /// Listed under `ceo_gaps`.
+    Gap,
+}
+
+/// How a tag was read: `by` is `words` (with the word), `meaning` (with the nearest
+/// example and its similarity) or `unmatched`.
+#[derive(ToSchema)]
+pub struct TagRead {
+    /// `words`, `meaning` or `unmatched`.
+    pub by: TagBy,
+    /// The knowledge base's word (`words`).
+    #[schema(required = false)]
+    pub word: Option<String>,
+    /// The nearest example tag (`meaning`).
+    #[schema(required = false)]
+    pub exemplar: Option<String>,
+    /// Its cosine similarity (`meaning`).
+    #[schema(required = false, minimum = -1, maximum = 1)]
+    pub similarity: Option<f64>,
+}
+
+/// How a tag was read.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TagBy {
+    /// By one of the area's words.
+    Words,
+    /// By the nearest example, with a text model.
+    Meaning,
+    /// Not recognised.
+    Unmatched,
+}
+
+/// Something to check before acting on the result.
+#[derive(ToSchema)]
+pub struct Note {
+    /// `assumed` or `inconsistent`.
+    pub kind: NoteKind,
+    /// The knowledge-base rule that wrote it.
+    pub rule: String,
+    /// What to check, in words.
+    pub text: String,
+    /// Source id of the rule.
+    pub source: String,
+}
+
+/// What a note says.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// The method filled in something the inputs did not say.
+    Assumed,
+    /// Two inputs disagree, or a value is implausible.
+    Inconsistent,
 }
 
 /// The knowledge base behind a result.

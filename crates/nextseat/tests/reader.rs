@@ -196,3 +196,35 @@ fn a_named_model_folder_without_a_model_is_an_error_even_in_auto_mode() {
     // An explicit --model that is missing is an error even in auto mode: the user named it.
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
 }
+
+#[test]
+fn a_ceo_tag_in_other_words_reads_by_meaning_and_counts_for_its_area() {
+    if !model() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "[company]\nemployees = 40\n[leadership]\nceo_gaps = [\"keeping the books straight\"]\n",
+    )
+    .expect("write");
+    let a = json(&nextseat(&[
+        "assess",
+        &profile.display().to_string(),
+        "--format",
+        "json",
+    ]));
+    let tag = &a["ceo_tags"][0];
+    assert_eq!(tag["area"], "finance", "{tag}");
+    assert_eq!(tag["read"]["by"], "meaning", "{tag}");
+    assert!(tag["read"]["similarity"].as_f64().is_some_and(|s| s >= 0.4));
+    let lines: Vec<&str> = a["needs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|n| n["evidence"].as_array().into_iter().flatten())
+        .filter_map(|e| e["factor"].as_str())
+        .collect();
+    assert!(lines.contains(&"context.ceo_gap_finance"), "{lines:?}");
+}

@@ -6,7 +6,8 @@
 use super::signs::Via;
 use super::{Outcome, archetype, decide, roadmap, score};
 use crate::assessment::{
-    Assessment, CompanySummary, Evidence, EvidenceKind, Method, Need, SCHEMA_VERSION, SignHit,
+    Assessment, CeoTag, CompanySummary, Evidence, EvidenceKind, Method, Need, Note, NoteKind,
+    SCHEMA_VERSION, SignHit,
 };
 use crate::condition::Facts;
 use crate::kb::KnowledgeBase;
@@ -19,6 +20,7 @@ pub fn assessment(
     extra: &[SignHit],
     facts: &Facts<'_>,
     outcome: &Outcome,
+    ceo_tags: Vec<CeoTag>,
 ) -> Assessment {
     let signs: Vec<SignHit> = outcome
         .signs
@@ -96,6 +98,7 @@ pub fn assessment(
         })
         .collect();
     decide::engagements(kb, &mut needs, facts);
+    let notes = notes(kb, facts, &needs);
     let roadmap = roadmap::build(kb, &needs, facts);
     let coo_archetype = outcome
         .archetypes
@@ -120,7 +123,38 @@ pub fn assessment(
             kb_name: kb.meta.name.clone(),
             kb_version: kb.meta.version.clone(),
         },
+        ceo_tags,
+        notes,
     }
+}
+
+/// What was assumed (an engagement chosen without knowing revenue) and every check of
+/// the knowledge base whose condition holds, each once, in that order.
+fn notes(kb: &KnowledgeBase, facts: &Facts<'_>, needs: &[Need]) -> Vec<Note> {
+    let mut out: Vec<Note> = Vec::new();
+    for reason in needs.iter().filter_map(|n| n.engagement_reason.as_ref()) {
+        if reason.rule.starts_with("engagement.unknown_revenue")
+            && !out.iter().any(|n| n.rule == reason.rule)
+        {
+            out.push(Note {
+                kind: NoteKind::Assumed,
+                rule: reason.rule.clone(),
+                text: reason.text.clone(),
+                source: reason.source.clone(),
+            });
+        }
+    }
+    for (check, when) in kb.checks.iter().zip(&kb.conditions().checks) {
+        if when.holds(facts) {
+            out.push(Note {
+                kind: check.kind,
+                rule: check.id.clone(),
+                text: check.text.clone(),
+                source: check.source.clone(),
+            });
+        }
+    }
+    out
 }
 
 fn line_evidence(kb: &KnowledgeBase, outcome: &Outcome, line: score::Line) -> Evidence {
@@ -159,5 +193,86 @@ fn line_evidence(kb: &KnowledgeBase, outcome: &Outcome, line: score::Line) -> Ev
                 origin: None,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::assessment::{NoteKind, TagRead};
+    use crate::{Format, KnowledgeBase, Profile, assess};
+
+    fn assessed(src: &str) -> crate::Assessment {
+        let kb = KnowledgeBase::default_kb();
+        let p = Profile::parse(src, Format::Toml, &kb).expect("profile");
+        assess(&kb, &p)
+    }
+
+    fn has_line(a: &crate::Assessment, factor: &str) -> bool {
+        a.needs
+            .iter()
+            .any(|n| n.evidence.iter().any(|e| e.factor == factor))
+    }
+
+    #[test]
+    fn tags_count_by_the_area_they_read_as_not_by_fragments() {
+        let a = assessed(
+            "[company]\nemployees = 40\n[leadership]\n\
+             ceo_strengths = [\"cooperation with partners\"]\n\
+             ceo_gaps = [\"marketing\", \"cash flow\"]\n",
+        );
+        assert!(
+            !has_line(&a, "context.ceo_strength_operations"),
+            "cooperation is not operations"
+        );
+        assert!(
+            !has_line(&a, "context.ceo_gap_strategy"),
+            "marketing is not strategy"
+        );
+        assert!(
+            has_line(&a, "context.ceo_gap_finance"),
+            "cash flow is finance"
+        );
+        let marketing = a
+            .ceo_tags
+            .iter()
+            .find(|t| t.tag == "marketing")
+            .expect("read");
+        assert_eq!(marketing.area, None);
+        assert_eq!(marketing.read, TagRead::Unmatched);
+    }
+
+    #[test]
+    fn implausible_or_contradictory_inputs_are_noted_with_their_rule() {
+        let a = assessed(
+            "[company]\nemployees = 40\nannual_revenue_usd = 90000\n\
+             [leadership]\nceo_strengths = [\"operations\"]\nceo_gaps = [\"ops\"]\n",
+        );
+        let rules: Vec<&str> = a.notes.iter().map(|n| n.rule.as_str()).collect();
+        assert!(
+            rules.contains(&"checks.revenue_per_person_low"),
+            "{rules:?}"
+        );
+        assert!(rules.contains(&"checks.strength_and_gap"), "{rules:?}");
+        assert!(
+            a.notes.iter().all(|n| n.kind == NoteKind::Inconsistent),
+            "{:?}",
+            a.notes
+        );
+        let plain = assessed("[company]\nemployees = 40\nannual_revenue_usd = 4000000\n");
+        assert!(plain.notes.is_empty(), "{:?}", plain.notes);
+    }
+
+    #[test]
+    fn an_engagement_chosen_without_revenue_is_noted_as_assumed() {
+        let a = assessed(
+            "[company]\nemployees = 5000\n[situation]\n\
+             signs = [\"coo.firefighting\", \"coo.missing_sops\", \"coo.slipping_deliverables\", \"coo.process_inefficiency\"]\n",
+        );
+        let note = a
+            .notes
+            .iter()
+            .find(|n| n.kind == NoteKind::Assumed)
+            .expect("an assumed note");
+        assert_eq!(note.rule, "engagement.unknown_revenue_large");
     }
 }

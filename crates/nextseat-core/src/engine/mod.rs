@@ -120,6 +120,8 @@ pub struct Assessor<'kb> {
     word_memo: rustc_hash::FxHashMap<Box<str>, u128>,
     /// A spare buffer for the archetype ranking.
     ranked: Vec<(usize, Points)>,
+    /// Each CEO tag seen, as written, with the capability area it reads as.
+    tag_memo: rustc_hash::FxHashMap<Box<str>, Option<usize>>,
 }
 
 impl<'kb> Assessor<'kb> {
@@ -132,6 +134,7 @@ impl<'kb> Assessor<'kb> {
             spare: Outcome::default(),
             word_memo: Default::default(),
             ranked: Vec::new(),
+            tag_memo: Default::default(),
         }
     }
 
@@ -142,8 +145,12 @@ impl<'kb> Assessor<'kb> {
         let lowered = Lowered::of(self.kb, profile);
         let mut facts = lowered.facts(self.kb, profile, &outcome.events);
         facts.words = Some(self.word_hits(profile));
+        let leadership = &profile.leadership;
+        let (tags, areas) =
+            crate::text::tags::read(self.kb, &leadership.ceo_strengths, &leadership.ceo_gaps);
+        facts.ceo_areas = areas;
         self.decide(profile, extra, &facts, &mut outcome);
-        explain::assessment(self.kb, profile, extra, &facts, &outcome)
+        explain::assessment(self.kb, profile, extra, &facts, &outcome, tags)
     }
 
     /// Only the numbers: the four scores, the primary seat and the best COO archetype.
@@ -153,6 +160,7 @@ impl<'kb> Assessor<'kb> {
         let lowered = Lowered::of(self.kb, profile);
         let mut facts = lowered.facts(self.kb, profile, &outcome.events);
         facts.words = Some(self.word_hits(profile));
+        facts.ceo_areas = self.tag_areas(profile);
         self.decide(profile, &[], &facts, &mut outcome);
         let kb = self.kb;
         let summary = Summary {
@@ -194,6 +202,44 @@ impl<'kb> Assessor<'kb> {
             gaps: any(&leadership.ceo_gaps),
             strengths: any(&leadership.ceo_strengths),
             industry: hits_of(profile.company.industry.as_deref().unwrap_or("")),
+        }
+    }
+
+    /// The capability areas of the profile's CEO tags, each distinct tag read once per
+    /// assessor (by meaning when a reader is attached, else by words).
+    fn tag_areas(&mut self, profile: &Profile) -> crate::condition::TagAreas {
+        const MEMO_LIMIT: usize = 10_000;
+        let leadership = &profile.leadership;
+        if leadership.ceo_strengths.is_empty() && leadership.ceo_gaps.is_empty() {
+            return crate::condition::TagAreas::default();
+        }
+        if self.tag_memo.len() >= MEMO_LIMIT {
+            self.tag_memo.clear();
+        }
+        let kb = self.kb;
+        let layout = &kb.conditions().layout;
+        let memo = &mut self.tag_memo;
+        let mut bits = |tags: &[String]| {
+            tags.iter().fold(0u64, |m, t| {
+                let area = match memo.get(t.as_str()) {
+                    Some(&a) => a,
+                    None => {
+                        let (read, _) = crate::text::tags::read(kb, std::slice::from_ref(t), &[]);
+                        let a = read.first().and_then(|r| {
+                            r.area
+                                .as_deref()
+                                .and_then(|id| kb.ceo_tags.areas.iter().position(|x| x.id == id))
+                        });
+                        memo.insert(t.as_str().into(), a);
+                        a
+                    }
+                };
+                area.map_or(m, |i| m | layout.ceo_area_bit(i))
+            })
+        };
+        crate::condition::TagAreas {
+            strengths: bits(&leadership.ceo_strengths),
+            gaps: bits(&leadership.ceo_gaps),
         }
     }
 
@@ -395,6 +441,7 @@ impl Lowered {
                 .unwrap_or(profile.company.industry.as_deref().unwrap_or("")),
             events: &profile.situation.events,
             current_roles: &profile.leadership.current_roles,
+            ceo_areas: crate::condition::TagAreas::default(),
             words: None,
             ids,
         }

@@ -32,6 +32,8 @@ const SECTIONS: &[&str] = &[
     "narrative",
     "interview",
     "exemplars",
+    "ceo_tags",
+    "checks",
 ];
 
 struct Loader<'s, 'i> {
@@ -159,6 +161,13 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
     let interview = l.optional_list::<Question>("interview");
     // Optional: without it only the lexical matcher reads text.
     let exemplars = l.optional_list::<Exemplars>("exemplars");
+    // Optional: without them no input is checked for consistency.
+    let checks = l.optional_list::<Check>("checks");
+    // Optional: without it no condition can name a capability area.
+    let ceo_tags = match l.root.get_ref().get("ceo_tags") {
+        Some(v) => l.entry::<CeoTags>("ceo_tags", v).unwrap_or_default(),
+        None => CeoTags::default(),
+    };
 
     let (
         Some(meta),
@@ -207,6 +216,8 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
         narrative,
         interview,
         exemplars,
+        ceo_tags,
+        checks,
     });
     let mut diags = super::validate::validate(&kb, &lines, &root);
     diags.sort_by_key(|d| d.position);

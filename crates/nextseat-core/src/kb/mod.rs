@@ -57,6 +57,8 @@ pub struct Conditions {
     pub archetype_rules: Vec<Vec<crate::condition::Compiled>>,
     /// The layering rule's alternatives.
     pub layering: Vec<crate::condition::Compiled>,
+    /// By check index.
+    pub checks: Vec<crate::condition::Compiled>,
     /// The words of every case-insensitive test above, numbered.
     pub needles: crate::condition::Needles,
     /// The numbering of bands and events the tests above were indexed by.
@@ -192,27 +194,32 @@ impl KnowledgeBase {
                 .iter()
                 .map(Condition::compile)
                 .collect();
+            let mut checks: Vec<_> = self.checks.iter().map(|c| c.when.compile()).collect();
             let needles = crate::condition::Needles::index(
                 factors
                     .iter_mut()
                     .chain(archetype_rules.iter_mut().flatten())
-                    .chain(layering.iter_mut()),
+                    .chain(layering.iter_mut())
+                    .chain(checks.iter_mut()),
             );
             let layout = crate::condition::Layout::new(
                 self.size_bands.iter().map(|b| b.id.as_str()),
                 self.revenue_bands.iter().map(|b| b.id.as_str()),
                 self.events.iter().map(|e| e.id.as_str()),
-            );
+            )
+            .with_ceo_areas(self.ceo_tags.areas.iter().map(|a| a.id.as_str()));
             layout.index(
                 factors
                     .iter_mut()
                     .chain(archetype_rules.iter_mut().flatten())
-                    .chain(layering.iter_mut()),
+                    .chain(layering.iter_mut())
+                    .chain(checks.iter_mut()),
             );
             std::sync::Arc::new(Conditions {
                 factors,
                 archetype_rules,
                 layering,
+                checks,
                 needles,
                 layout,
             })
@@ -363,6 +370,38 @@ mod tests {
         assert!(
             keys.contains(&"engagement.unknown_revenue_large.engagement"),
             "{keys:?}"
+        );
+        assert!(
+            err.0.iter().all(|d| d.position.is_some()),
+            "each is located"
+        );
+    }
+
+    #[test]
+    fn ceo_areas_and_checks_are_validated_where_they_are() {
+        let src = DEFAULT_KB
+            .replacen(
+                "when = { ceo_gap_areas = [\"finance\"] }",
+                "when = { ceo_gap_areas = [\"finanse\"] }",
+                1,
+            )
+            .replacen("min_similarity = 0.4", "min_similarity = 4.0", 1)
+            .replacen(
+                "id = \"checks.strength_and_gap\"",
+                "id = \"checks.revenue_per_person_low\"",
+                1,
+            );
+        assert_ne!(src, DEFAULT_KB);
+        let err = KnowledgeBase::parse(&src).expect_err("invalid");
+        let find = |suffix: &str| err.0.iter().find(|d| d.key.ends_with(suffix));
+        let area = find(".when.ceo_gap_areas").expect("unknown area reported");
+        assert_eq!(area.suggestion.as_deref(), Some("finance"));
+        assert!(find("ceo_tags.min_similarity").is_some(), "{err:#?}");
+        assert!(
+            err.0
+                .iter()
+                .any(|d| d.key.starts_with("checks[") && d.message.contains("duplicate")),
+            "{err:#?}"
         );
         assert!(
             err.0.iter().all(|d| d.position.is_some()),

@@ -55,6 +55,78 @@ pub struct Model {
     /// Example texts for signs and responsibility areas, which the semantic reader
     /// compares people's words with.
     pub exemplars: Vec<Exemplars>,
+    /// How the CEO's free strength and gap tags are read into capability areas that
+    /// conditions name (`ceo_gap_areas`, `ceo_strength_areas`).
+    pub ceo_tags: CeoTags,
+    /// Checks on the inputs: when a check's condition holds, the report carries its
+    /// note (something assumed, or inputs that look inconsistent).
+    pub checks: Vec<Check>,
+}
+
+/// A check on a profile's inputs, reported as a note when its condition holds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// Id (`checks.revenue_per_person_low`).
+    pub id: String,
+    /// `assumed` or `inconsistent`.
+    pub kind: crate::assessment::NoteKind,
+    /// When it applies (a condition that names nothing always applies).
+    pub when: Condition,
+    /// What the report says: what to check, and why.
+    pub text: String,
+    /// Source id.
+    pub source: String,
+}
+
+/// How a CEO's free tags ("cash flow", "ops", "vision") are read: each tag falls into at
+/// most one capability area, by meaning when a text model is attached (its nearest
+/// example, if similar enough) and otherwise by the area's words.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CeoTags {
+    /// The capability areas, in the order ties are broken.
+    #[serde(default)]
+    pub areas: Vec<CeoArea>,
+    /// Example tags that name none of the areas ("sales", "public speaking"): a tag
+    /// nearest to one of these is read as no area.
+    #[serde(default)]
+    pub other: Vec<String>,
+    /// A tag is read by meaning only when its nearest example is at least this similar
+    /// (cosine, −1–1); below it, the words decide.
+    #[serde(default = "default_tag_similarity")]
+    pub min_similarity: f32,
+    /// Why.
+    #[serde(default)]
+    pub why: String,
+    /// Source id.
+    #[serde(default = "own_choice")]
+    pub source: String,
+}
+
+fn default_tag_similarity() -> f32 {
+    0.5
+}
+
+fn own_choice() -> String {
+    super::OWN_CHOICE.to_string()
+}
+
+/// One capability area a CEO's tag can name.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CeoArea {
+    /// Id (`operations`), named by conditions.
+    pub id: String,
+    /// The words a report uses for it ("operations").
+    pub label: String,
+    /// Words that recognise it in a tag, matched at the start of the tag's words and in
+    /// order for several words ("strateg" matches "strategic"; "operation" does not match
+    /// "cooperation").
+    pub words: Vec<String>,
+    /// Example tags, for reading by meaning.
+    #[serde(default)]
+    pub examples: Vec<String>,
 }
 
 /// Example texts for one sign or responsibility area: how people say that it is there

@@ -435,7 +435,18 @@ pub(super) fn validate(
     }
 
     // Conditions everywhere.
+    let area_ids: Vec<&str> = kb.ceo_tags.areas.iter().map(|a| a.id.as_str()).collect();
     let check_cond = |v: &mut V, key: String, c: &Condition| {
+        for (field, a) in c.area_references() {
+            if !area_ids.contains(&a) {
+                v.unknown(
+                    &format!("{key}.{field}"),
+                    "CEO capability area ([[ceo_tags.areas]])",
+                    a,
+                    &area_ids,
+                );
+            }
+        }
         let (sz, rv, ev) = c.references();
         for s in sz {
             if !size_ids.contains(&s) {
@@ -698,7 +709,93 @@ pub(super) fn validate(
         }
     }
     exemplars(&mut v, kb, &source_ids);
+    ceo_tags(&mut v, kb, &source_ids);
+    let check_ids: Vec<&str> = kb.checks.iter().map(|c| c.id.as_str()).collect();
+    v.unique("checks", check_ids.iter().copied());
+    for (i, c) in kb.checks.iter().enumerate() {
+        v.id_format(&format!("checks[{i}].id"), &c.id);
+        cite(&mut v, format!("checks[{i}].source"), &c.source);
+        if c.text.trim().is_empty() {
+            v.at(
+                &format!("checks[{i}].text"),
+                "say what to check: the text must not be empty",
+            );
+        }
+        check_cond(&mut v, format!("checks[{i}].when"), &c.when);
+    }
     v.diags
+}
+
+/// Most CEO capability areas (each is one bit of a profile's tag areas).
+pub const MAX_CEO_AREAS: usize = 64;
+
+/// CEO capability areas: unique ids, at most [`MAX_CEO_AREAS`], words that can match, no
+/// example given twice, a similarity a cosine can reach.
+fn ceo_tags(v: &mut V<'_, '_>, kb: &KnowledgeBase, source_ids: &[&str]) {
+    let t = &kb.ceo_tags;
+    if !source_ids.contains(&t.source.as_str()) {
+        v.unknown("ceo_tags.source", "source", &t.source, source_ids);
+    }
+    if !(-1.0..=1.0).contains(&t.min_similarity) {
+        v.at(
+            "ceo_tags.min_similarity",
+            format!(
+                "{} is not a cosine similarity: use a value from -1 to 1",
+                t.min_similarity
+            ),
+        );
+    }
+    if t.areas.len() > MAX_CEO_AREAS {
+        v.at(
+            "ceo_tags.areas",
+            format!(
+                "{} areas: at most {MAX_CEO_AREAS} are allowed",
+                t.areas.len()
+            ),
+        );
+    }
+    v.unique("ceo_tags.areas", t.areas.iter().map(|a| a.id.as_str()));
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut example = |v: &mut V<'_, '_>, key: String, text: &str| {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            v.at(&key, "an example must not be empty");
+        } else if trimmed.chars().count() > MAX_EXEMPLAR {
+            v.at(&key, format!("is longer than {MAX_EXEMPLAR} characters"));
+        } else if !seen.insert(trimmed.to_lowercase()) {
+            v.at(
+                &key,
+                "the same example appears twice: a tag belongs to one area (or to none)",
+            );
+        }
+    };
+    for (i, a) in t.areas.iter().enumerate() {
+        let key = format!("ceo_tags.areas[{i}]");
+        v.id_format(&format!("{key}.id"), &a.id);
+        if a.label.trim().is_empty() {
+            v.at(&format!("{key}.label"), "the label must not be empty");
+        }
+        if a.words.is_empty() && a.examples.is_empty() {
+            v.at(
+                &key,
+                "give words or examples (or both): otherwise no tag can ever read as this area",
+            );
+        }
+        for (j, w) in a.words.iter().enumerate() {
+            if !w.chars().any(char::is_alphanumeric) {
+                v.at(
+                    &format!("{key}.words[{j}]"),
+                    "a word needs at least one letter or digit",
+                );
+            }
+        }
+        for (j, e) in a.examples.iter().enumerate() {
+            example(v, format!("{key}.examples[{j}]"), e);
+        }
+    }
+    for (j, e) in t.other.iter().enumerate() {
+        example(v, format!("ceo_tags.other[{j}]"), e);
+    }
 }
 
 /// Longest accepted exemplar text.

@@ -6,7 +6,9 @@
 //! sign. An **ownership** set gives each case a responsibility line (`text`) and the
 //! `seat` that should own it (`cso`, `coo`, `chief_of_staff`, `implementer`, or `none` for
 //! work outside the four seats); the figure is the share of lines given the right seat,
-//! overall and per seat. A file is one kind or the other. The same readers run as in
+//! overall and per seat. A **CEO tags** set gives each case a short tag (`text`) and the
+//! capability `area` it names (an id of `[[ceo_tags.areas]]`, or `none`); the figure is the
+//! share of tags read as the right area, overall and per area. A file is one kind only. The same readers run as in
 //! `diagnose` and `ownership`: by meaning too when a text model is attached.
 
 use crate::diag::{Diagnostic, Diagnostics, humanise};
@@ -35,6 +37,9 @@ pub struct EvalCase {
     /// The seat that should own it, or `none` (an ownership set).
     #[serde(default)]
     pub seat: Option<String>,
+    /// The CEO capability area the tag names, or `none` (a CEO tags set).
+    #[serde(default)]
+    pub area: Option<String>,
     /// For cases without signs: `negated` or `off_topic`.
     #[serde(default)]
     pub kind: Option<String>,
@@ -85,7 +90,7 @@ pub struct SeatFigures {
 /// The figures on a set.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct EvalReport {
-    /// `narrative` or `ownership`.
+    /// `narrative`, `ownership` or `ceo_tags`.
     pub kind: &'static str,
     /// Which readers read it (`phrases`, `phrases+meaning`; `words`, `meaning`).
     pub reader: String,
@@ -109,7 +114,8 @@ pub struct EvalReport {
     pub per_sign: Vec<SignFigures>,
     /// Lines of the four seats given the right seat, out of all of them (ownership).
     pub accuracy: f64,
-    /// Per seat, `none` last (ownership).
+    /// Per seat, `none` last (ownership); per capability area, `none` last (CEO tags,
+    /// the area id in `seat`).
     pub per_seat: Vec<SeatFigures>,
     /// Every case read wrongly.
     pub misses: Vec<Miss>,
@@ -126,7 +132,22 @@ fn ratio(a: usize, b: usize) -> f64 {
 impl std::fmt::Display for EvalReport {
     /// One line: the headline figures.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.kind == "ownership" {
+        if self.kind == "ceo_tags" {
+            let right: usize = self.per_seat.iter().map(|s| s.right).sum();
+            write!(
+                f,
+                "{} tags: right area {:.3} ({right}/{}); {} (read by {})",
+                self.cases,
+                self.accuracy,
+                self.cases,
+                self.per_seat
+                    .iter()
+                    .map(|s| format!("{} {}/{}", s.seat, s.right, s.lines))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                self.reader
+            )
+        } else if self.kind == "ownership" {
             let four: usize = self
                 .per_seat
                 .iter()
@@ -173,7 +194,7 @@ impl EvalReport {
     /// The per-sign (or per-seat) table as plain text, one line each.
     pub fn table(&self) -> String {
         let mut out = String::new();
-        if self.kind == "ownership" {
+        if self.kind == "ownership" || self.kind == "ceo_tags" {
             for s in &self.per_seat {
                 out.push_str(&format!(
                     "  {:<16} {:>3}/{:<3} {:.2}\n",
@@ -234,9 +255,35 @@ impl EvalSet {
         let ids: Vec<&str> = kb.signs.iter().map(|s| s.id.as_str()).collect();
         let mut diags = Vec::new();
         let ownership = set.cases.first().is_some_and(|c| c.seat.is_some());
+        let tags = set.cases.first().is_some_and(|c| c.area.is_some());
+        let mut areas: Vec<&str> = kb.ceo_tags.areas.iter().map(|a| a.id.as_str()).collect();
+        areas.push("none");
         for (i, c) in set.cases.iter().enumerate() {
+            if tags {
+                match (&c.area, &c.signs, &c.seat) {
+                    (Some(area), None, None) => {
+                        if !areas.contains(&area.as_str()) {
+                            diags.push(
+                                Diagnostic::new(
+                                    format!("case[{i}].area"),
+                                    format!(
+                                        "unknown area \"{area}\"; the areas are {}",
+                                        areas.join(", ")
+                                    ),
+                                )
+                                .suggest(crate::diag::closest(area, areas.iter().copied())),
+                            );
+                        }
+                    }
+                    _ => diags.push(Diagnostic::new(
+                        format!("case[{i}]"),
+                        "a CEO tags set gives every case an area (and no signs or seat)",
+                    )),
+                }
+                continue;
+            }
             match (&c.signs, &c.seat) {
-                (Some(signs), None) if !ownership => {
+                (Some(signs), None) if !ownership && c.area.is_none() => {
                     for (j, s) in signs.iter().enumerate() {
                         if kb.sign(s).is_none() {
                             diags.push(
@@ -249,7 +296,7 @@ impl EvalSet {
                         }
                     }
                 }
-                (None, Some(seat)) if ownership => {
+                (None, Some(seat)) if ownership && c.area.is_none() => {
                     if !SEATS.contains(&seat.as_str()) {
                         diags.push(
                             Diagnostic::new(
@@ -284,6 +331,8 @@ impl EvalSet {
     pub fn evaluate(&self, kb: &KnowledgeBase) -> EvalReport {
         if self.cases.first().is_some_and(|c| c.seat.is_some()) {
             self.evaluate_ownership(kb)
+        } else if self.cases.first().is_some_and(|c| c.area.is_some()) {
+            self.evaluate_tags(kb)
         } else {
             self.evaluate_narrative(kb)
         }
@@ -370,6 +419,68 @@ impl EvalSet {
             per_sign: per,
             accuracy: 0.0,
             per_seat: Vec::new(),
+            misses,
+        }
+    }
+
+    fn evaluate_tags(&self, kb: &KnowledgeBase) -> EvalReport {
+        let mut per: Vec<SeatFigures> = kb
+            .ceo_tags
+            .areas
+            .iter()
+            .map(|a| a.id.as_str())
+            .chain(["none"])
+            .map(|a| SeatFigures {
+                seat: a.to_string(),
+                ..SeatFigures::default()
+            })
+            .collect();
+        let mut misses = Vec::new();
+        let mut reader = "words";
+        for c in &self.cases {
+            let (read, _) = crate::text::tags::read(kb, std::slice::from_ref(&c.text), &[]);
+            let got = read.first().and_then(|r| r.area.clone());
+            if read
+                .first()
+                .is_some_and(|r| matches!(r.read, crate::assessment::TagRead::Meaning { .. }))
+                || kb.reader().is_some()
+            {
+                reader = "meaning";
+            }
+            let got = got.as_deref().unwrap_or("none");
+            let want = c.area.as_deref().unwrap_or("none");
+            if let Some(p) = per.iter_mut().find(|p| p.seat == want) {
+                p.lines += 1;
+                if got == want {
+                    p.right += 1;
+                }
+            }
+            if got != want {
+                misses.push(Miss {
+                    text: c.text.clone(),
+                    false_positives: vec![got.to_string()],
+                    false_negatives: vec![want.to_string()],
+                });
+            }
+        }
+        for p in &mut per {
+            p.accuracy = ratio(p.right, p.lines - p.right);
+        }
+        let right: usize = per.iter().map(|p| p.right).sum();
+        EvalReport {
+            kind: "ceo_tags",
+            reader: reader.to_string(),
+            cases: self.cases.len(),
+            positive_cases: 0,
+            negative_cases: 0,
+            true_positives: 0,
+            false_positives: 0,
+            false_negatives: 0,
+            precision: 0.0,
+            recall: 0.0,
+            per_sign: Vec::new(),
+            accuracy: ratio(right, self.cases.len() - right),
+            per_seat: per,
             misses,
         }
     }

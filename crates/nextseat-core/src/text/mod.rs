@@ -11,6 +11,7 @@ pub mod eval;
 pub mod narrative;
 pub mod semantic;
 pub mod softmax;
+pub mod tags;
 
 use rust_stemmers::{Algorithm, Stemmer};
 

@@ -55,6 +55,20 @@ pub struct Reader {
 }
 
 impl Reader {
+    /// Reads short CEO tags by meaning, all in one call to the model: for each tag its
+    /// nearest tag example if similar enough ([`SemanticIndex::tag_area`]). `None` for
+    /// a tag nothing is similar enough to, and for every tag if the model fails (the
+    /// words decide then).
+    pub fn read_tags(&self, kb: &Model, tags: &[&str]) -> Vec<Option<TagGuess>> {
+        let min = kb.ceo_tags.min_similarity;
+        match self.embedder.embed(tags) {
+            Ok(v) if v.len() == tags.len() => {
+                v.iter().map(|v| self.index.tag_area(v, min)).collect()
+            }
+            _ => vec![None; tags.len()],
+        }
+    }
+
     /// Reads a narrative by meaning and combines the reading with the phrase matcher's
     /// `lexical` diagnosis of the same text:
     ///
@@ -227,6 +241,10 @@ pub enum Label {
     Neutral,
     /// A task line of the responsibility area.
     Area(usize),
+    /// A CEO tag naming the capability area (`[[ceo_tags.areas]]`, by index).
+    CeoArea(usize),
+    /// A CEO tag naming none of the capability areas (`ceo_tags.other`).
+    CeoOther,
 }
 
 /// One exemplar.
@@ -263,6 +281,16 @@ pub fn examples(kb: &Model) -> Vec<Example> {
             }
         }
     }
+    for (i, a) in kb.ceo_tags.areas.iter().enumerate() {
+        out.extend(a.examples.iter().map(|t| Example {
+            text: t.trim().to_string(),
+            label: Label::CeoArea(i),
+        }));
+    }
+    out.extend(kb.ceo_tags.other.iter().map(|t| Example {
+        text: t.trim().to_string(),
+        label: Label::CeoOther,
+    }));
     out
 }
 
@@ -401,6 +429,8 @@ pub fn cache_key(model_id: &str, examples: &[Example], rules: &ReaderRules) -> u
             Label::Absent(i) => (2, i),
             Label::Neutral => (3, 0),
             Label::Area(i) => (4, i),
+            Label::CeoArea(i) => (5, i),
+            Label::CeoOther => (6, 0),
         };
         h.write(&[tag]);
         h.write(&(i as u64).to_le_bytes());
@@ -495,7 +525,7 @@ impl SemanticIndex {
             let class = match e.label {
                 Label::Present(i) => i,
                 Label::Absent(_) | Label::Neutral => signs,
-                Label::Area(_) => continue,
+                Label::Area(_) | Label::CeoArea(_) | Label::CeoOther => continue,
             };
             rows.push(v.as_slice());
             labels.push(class);
@@ -657,6 +687,26 @@ impl SemanticIndex {
         })
     }
 
+    /// The CEO tag example nearest to `v`: its capability area (`None` for an example
+    /// of no area), the example's index and its similarity. `None` when no example is at
+    /// least `min_similarity` similar, or the knowledge base has no tag examples.
+    pub fn tag_area(&self, v: &[f32], min_similarity: f32) -> Option<TagGuess> {
+        let (exemplar, similarity) =
+            self.nearest(v, |l| matches!(l, Label::CeoArea(_) | Label::CeoOther))?;
+        if similarity < min_similarity {
+            return None;
+        }
+        let area = match self.examples[exemplar].label {
+            Label::CeoArea(a) => Some(a),
+            _ => None,
+        };
+        Some(TagGuess {
+            area,
+            exemplar,
+            similarity,
+        })
+    }
+
     /// The reader as bytes, for a cache: the key, the shape, the vectors and the fitted
     /// weights (little-endian).
     pub fn to_bytes(&self, key: u64) -> Vec<u8> {
@@ -771,6 +821,18 @@ pub struct Reading {
     pub best: Vec<f32>,
 }
 
+/// The capability area a CEO tag was read as, by its nearest example.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TagGuess {
+    /// The area, by index into `[[ceo_tags.areas]]`; `None` when the nearest example
+    /// names no area.
+    pub area: Option<usize>,
+    /// The nearest example, by index into [`SemanticIndex::examples`].
+    pub exemplar: usize,
+    /// Its similarity to the tag.
+    pub similarity: f32,
+}
+
 /// The area a task line was classified into, and why.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AreaGuess {
@@ -875,6 +937,7 @@ mod tests {
             Label::Present(i) => i,
             Label::Absent(_) | Label::Neutral => kb.signs.len(),
             Label::Area(i) => kb.signs.len() + 1 + i,
+            Label::CeoArea(_) | Label::CeoOther => kb.signs.len(),
         };
         let vectors: Vec<Vec<f32>> = ex
             .iter()

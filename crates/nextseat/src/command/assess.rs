@@ -67,7 +67,10 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
         .narrative
         .as_deref()
         .is_some_and(|t| !t.trim().is_empty());
-    if has_text || args.ownership.is_some() {
+    let leadership = &profile.leadership;
+    let odd_tags = nextseat_core::text::tags::needs_meaning(&kb, &leadership.ceo_strengths)
+        || nextseat_core::text::tags::needs_meaning(&kb, &leadership.ceo_gaps);
+    if has_text || odd_tags || args.ownership.is_some() {
         crate::reader::prepare(&kb, reader)?;
     }
     let extra = match &args.ownership {

@@ -100,11 +100,13 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
     let columns = source.columns();
     let kind = source.kind();
     // Narratives are read by meaning when the text model is installed: some milliseconds
-    // a row (BENCHMARKS.md); `--reader phrases` keeps a large batch at phrase speed.
-    if columns
-        .as_ref()
-        .is_none_or(|c| c.position("narrative").is_some())
-    {
+    // a row (BENCHMARKS.md); `--reader phrases` keeps a large batch at phrase speed. CEO
+    // tags no word recognises are read by meaning too (each distinct tag once).
+    if columns.as_ref().is_none_or(|c| {
+        ["narrative", "ceo_strengths", "ceo_gaps"]
+            .iter()
+            .any(|k| c.position(k).is_some())
+    }) {
         crate::reader::prepare(&kb, reader)?;
     }
     let interrupted = interrupt_flag();
