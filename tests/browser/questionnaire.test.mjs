@@ -59,7 +59,15 @@ test('questionnaire to report', async () => {
   }
   await page.check('input[name="events"][value="rapid_expansion"]');
   await page.fill('#narrative', 'Orders keep going out late. Unlike last year, handoffs are fine.');
+  // The signs read in the narrative come back as ticked suggestions to confirm first.
+  await page.click('button[type="submit"]');
+  const offered = page.locator('#suggestions input[name="narrative_signs"][value="coo.slipping_deliverables"]');
+  await offered.waitFor();
+  assert.ok(await offered.isChecked(), 'the suggestion is ticked');
+  assert.match(await page.locator('#suggestions').innerText(), /Orders keep going out late/);
+  assert.equal(await page.inputValue('#narrative'), 'Orders keep going out late. Unlike last year, handoffs are fine.');
   await Promise.all([page.waitForURL(/\/r\/[0-9a-f-]{36}$/), page.click('button[type="submit"]')]);
+  assert.match(await page.locator('#signs').innerText(), /Deliverables slip through the cracks/);
 
   const chart = page.locator('#scores-chart');
   await chart.waitFor();

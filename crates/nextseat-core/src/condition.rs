@@ -72,6 +72,9 @@ pub struct Condition {
     pub revenue_per_employee: Option<Range>,
     /// How many of the seats (and the CEO) are already on the team.
     pub roles_filled_count: Option<Range>,
+    /// Signs were read from the narrative and counted without a person confirming them
+    /// (only `[[checks]]` may test this: it is known once the signs are collected).
+    pub narrative_unconfirmed: Option<bool>,
     /// The industry text contains one of these words (case-insensitive).
     pub industry_any: Option<Vec<String>>,
     /// At least one of these events is declared.
@@ -229,6 +232,7 @@ enum Test {
     TagsConflict(bool),
     RevenuePerEmployee(Range),
     RolesFilledCount(Range),
+    NarrativeUnconfirmed(bool),
     IndustryAny(Words),
     EventsAny(Ids),
     RolesFilledAny(u32),
@@ -278,6 +282,7 @@ impl Test {
             Test::RolesFilledCount(r) => {
                 r.contains(RoleId::mask(f.current_roles).count_ones() as f64)
             }
+            Test::NarrativeUnconfirmed(b) => *b == f.narrative_unconfirmed,
             Test::IndustryAny(w) => match (w.mask, &f.words) {
                 (Some(m), Some(h)) => h.industry & m != 0,
                 _ => w.list.iter().any(|x| contains(f.industry, x)),
@@ -427,6 +432,9 @@ pub struct Facts<'a> {
     /// The capability areas the CEO's tags read as (the area tests read these; a
     /// condition not indexed against a knowledge base's areas never holds).
     pub ceo_areas: TagAreas,
+    /// Narrative signs were counted without a person confirming them (set for
+    /// `[[checks]]` only, once the signs are collected).
+    pub narrative_unconfirmed: bool,
     /// Industry: lower-cased wherever a test reads it rather than `words`.
     pub industry: &'a str,
     /// Declared event ids.
@@ -500,6 +508,7 @@ impl Condition {
                 c.ceo_tags_conflict.map(Test::TagsConflict),
                 c.revenue_per_employee.map(Test::RevenuePerEmployee),
                 c.roles_filled_count.map(Test::RolesFilledCount),
+                c.narrative_unconfirmed.map(Test::NarrativeUnconfirmed),
                 c.industry_any.map(|w| Test::IndustryAny(lower(w))),
                 c.events_any.map(|v| Test::EventsAny(Ids::new(v))),
                 c.roles_filled_any
@@ -560,6 +569,7 @@ mod tests {
             ceo_gaps: gaps,
             ceo_strengths: &[],
             ceo_areas: TagAreas::default(),
+            narrative_unconfirmed: false,
             industry: "regional logistics",
             events,
             current_roles: &[RoleId::Ceo],

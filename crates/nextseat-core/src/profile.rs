@@ -107,6 +107,23 @@ pub struct Situation {
     /// The founder's own words.
     #[serde(default)]
     pub narrative: Option<String>,
+    /// The signs a person confirmed in the narrative at intake (the web questionnaire and
+    /// the interview show the signs found as ticked suggestions). When present, even
+    /// empty, the narrative is not read again: the confirmed signs count, with origin
+    /// `narrative`, and the ones the person unticked stay out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative_signs: Option<Vec<ConfirmedSign>>,
+}
+
+/// A sign a person confirmed in their narrative, with the words that showed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmedSign {
+    /// The sign id.
+    pub id: String,
+    /// The clause or phrase of the narrative that showed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrase: Option<String>,
 }
 
 /// The `[objectives]` table.
@@ -454,6 +471,13 @@ impl Profile {
             kb.signs.len(),
             "the method has that many signs",
         );
+        let confirmed = self.situation.narrative_signs.as_deref().unwrap_or(&[]);
+        let confirmed_over = too_long(
+            "situation.narrative_signs",
+            confirmed.len(),
+            kb.signs.len(),
+            "the method has that many signs",
+        );
         let events_over = too_long(
             "situation.events",
             self.situation.events.len(),
@@ -485,6 +509,20 @@ impl Profile {
                         )
                         .suggest(closest(s, kb.signs.iter().map(|s| s.id.as_str()))),
                         Some(s.clone()),
+                    ));
+                }
+            }
+        }
+        if !confirmed_over {
+            for (i, c) in confirmed.iter().enumerate() {
+                if kb.sign(&c.id).is_none() {
+                    out.push((
+                        Diagnostic::new(
+                            format!("situation.narrative_signs[{i}].id"),
+                            format!("unknown sign id \"{}\"", c.id),
+                        )
+                        .suggest(closest(&c.id, kb.signs.iter().map(|s| s.id.as_str()))),
+                        Some(c.id.clone()),
                     ));
                 }
             }
@@ -521,6 +559,13 @@ impl Profile {
         ] {
             if let Some(t) = text {
                 check_text(t, &|| k.to_string());
+            }
+        }
+        if !confirmed_over {
+            for (i, c) in confirmed.iter().enumerate() {
+                if let Some(p) = &c.phrase {
+                    check_text(p, &|| format!("situation.narrative_signs[{i}].phrase"));
+                }
             }
         }
         for (over, (k, list)) in tags_over.into_iter().zip([

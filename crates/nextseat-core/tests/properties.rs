@@ -104,6 +104,7 @@ fn profile() -> impl Strategy<Value = Profile> {
             events,
             budget,
             narrative: narrative.map(str::to_string),
+            narrative_signs: None,
         });
     (company, leadership, situation).prop_map(|(company, leadership, situation)| Profile {
         company,

@@ -81,6 +81,17 @@ pub fn render(kb: &KnowledgeBase) -> Result<Bytes, String> {
         "events".into(),
         ids(kb.events.iter().map(|e| e.id.as_str()).collect(), "Event"),
     );
+    let signs: Vec<&str> = kb.signs.iter().map(|s| s.id.as_str()).collect();
+    let confirmed = doc
+        .pointer_mut("/components/schemas/Situation/properties/narrative_signs")
+        .and_then(Value::as_object_mut)
+        .ok_or("the document has no narrative_signs schema")?;
+    confirmed.insert("maxItems".into(), json!(signs.len()));
+    let id = doc
+        .pointer_mut("/components/schemas/ConfirmedSign/properties/id")
+        .and_then(Value::as_object_mut)
+        .ok_or("the document has no ConfirmedSign schema")?;
+    id.insert("enum".into(), json!(signs));
     serde_json::to_vec_pretty(&doc)
         .map(Bytes::from)
         .map_err(|e| e.to_string())

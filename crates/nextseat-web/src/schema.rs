@@ -263,6 +263,21 @@ pub struct Situation {
     pub budget: Budget,
     /// The founder's own words, diagnosed into signs.
     pub narrative: Option<FreeText>,
+    /// The signs a person confirmed in the narrative at intake. When present (even
+    /// empty) the narrative is not read again: these count, with origin `narrative`.
+    #[schema(required = false)]
+    pub narrative_signs: Option<Vec<ConfirmedSign>>,
+}
+
+/// A sign a person confirmed in their narrative.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmedSign {
+    /// A sign id of the knowledge base the server runs.
+    pub id: String,
+    /// The words of the narrative that showed it.
+    #[schema(required = false)]
+    pub phrase: Option<FreeText>,
 }
 
 /// Objectives.

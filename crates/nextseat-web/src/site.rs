@@ -2,6 +2,13 @@
 //! and explained from the knowledge base, and a narrative box. It works without
 //! JavaScript: the server validates, shows each error next to its field and keeps what
 //! was typed; a valid submission is assessed, stored, and redirected to its report.
+//!
+//! A narrative is confirmed before it counts: the first valid submission with words in
+//! the narrative box comes back with the signs found in them as ticked suggestions, each
+//! with the words that showed it; the founder unticks what is wrong and submits again.
+//! The confirmed signs are saved as `situation.narrative_signs` (the narrative is not read
+//! again). A hidden `reviewed` key ties the confirmation to the narrative it was made on:
+//! edit the narrative and it is read again.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -52,6 +59,32 @@ impl Input {
     fn list(&self, k: &str) -> Vec<String> {
         self.many.get(k).cloned().unwrap_or_default()
     }
+    /// The suggestions a confirmation page carried: `phrase.<sign id>` fields, in order.
+    fn offered(&self) -> Vec<(String, String)> {
+        self.one
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("phrase.")?.to_string(), v.clone())))
+            .collect()
+    }
+}
+
+/// The key that ties a confirmation to the narrative it was made on (FNV-1a of the
+/// trimmed text): not a secret, only a check that the text did not change in between.
+fn review_key(narrative: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in narrative.trim().bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// A sign found in the narrative, offered for confirmation.
+struct Suggestion {
+    id: String,
+    label: String,
+    phrase: String,
+    checked: bool,
 }
 
 struct TextField {
@@ -93,6 +126,8 @@ struct Page {
     events: Vec<SignBox>,
     narrative: String,
     narrative_error: Option<String>,
+    suggestions: Vec<Suggestion>,
+    reviewed: String,
 }
 
 const TEXT: &[(&str, &str, &str, &str)] = &[
@@ -236,7 +271,40 @@ fn page(kb: &KnowledgeBase, input: &Input, errors: &BTreeMap<String, String>) ->
             .collect(),
         narrative: input.get("narrative").to_string(),
         narrative_error: errors.get("narrative").cloned(),
+        suggestions: input
+            .offered()
+            .into_iter()
+            .map(|(id, phrase)| Suggestion {
+                label: kb.sign(&id).map_or_else(|| id.clone(), |s| s.label.clone()),
+                checked: input.has("narrative_signs", &id),
+                id,
+                phrase,
+            })
+            .collect(),
+        reviewed: input.get("reviewed").to_string(),
     }
+}
+
+/// The page again, with the signs `found` in the narrative offered, all ticked.
+fn confirmation(
+    kb: &KnowledgeBase,
+    input: &Input,
+    found: Vec<nextseat_core::text::narrative::Finding>,
+) -> Page {
+    let mut p = page(kb, input, &BTreeMap::new());
+    p.reviewed = review_key(input.get("narrative"));
+    p.suggestions = found
+        .into_iter()
+        .map(|f| Suggestion {
+            label: kb
+                .sign(&f.id)
+                .map_or_else(|| f.id.clone(), |s| s.label.clone()),
+            id: f.id,
+            phrase: f.phrase,
+            checked: true,
+        })
+        .collect();
+    p
 }
 
 fn render(p: &Page, status: StatusCode) -> Result<Response, ApiError> {
@@ -337,8 +405,18 @@ pub fn to_profile_json(input: &Input) -> (Value, BTreeMap<String, String>) {
     if !input.get("budget").is_empty() {
         situation.insert("budget".into(), json!(input.get("budget")));
     }
-    if !input.get("narrative").is_empty() {
-        situation.insert("narrative".into(), json!(input.get("narrative")));
+    let narrative = input.get("narrative");
+    if !narrative.is_empty() {
+        situation.insert("narrative".into(), json!(narrative));
+        if input.get("reviewed") == review_key(narrative) {
+            let confirmed: Vec<Value> = input
+                .offered()
+                .into_iter()
+                .filter(|(id, _)| input.has("narrative_signs", id))
+                .map(|(id, phrase)| json!({"id": id, "phrase": phrase}))
+                .collect();
+            situation.insert("narrative_signs".into(), Value::Array(confirmed));
+        }
     }
     let doc = json!({
         "company": company,
@@ -387,13 +465,33 @@ async fn submit(
                     None
                 }
             };
-            let Some(profile) = profile.filter(|_| errors.is_empty()) else {
+            let Some(mut profile) = profile.filter(|_| errors.is_empty()) else {
                 let again = render(
                     &page(&kb, &input, &errors),
                     StatusCode::UNPROCESSABLE_ENTITY,
                 )?;
                 return Ok(Err(again));
             };
+            let mut text = text;
+            if profile.situation.narrative_signs.is_none()
+                && let Some(narrative) = profile.situation.narrative.as_deref()
+            {
+                let ticked = &profile.situation.signs;
+                let found: Vec<_> = kb
+                    .diagnose(narrative)
+                    .signs
+                    .into_iter()
+                    .filter(|f| !ticked.contains(&f.id))
+                    .collect();
+                if !found.is_empty() {
+                    let again = render(&confirmation(&kb, &input, found), StatusCode::OK)?;
+                    return Ok(Err(again));
+                }
+                // Nothing to confirm: the narrative is kept and not read again.
+                profile.situation.narrative_signs = Some(Vec::new());
+                text = serde_json::to_string(&profile)
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+            }
             let result = assess(&kb, &profile);
             let json =
                 serde_json::to_string(&result).map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -458,6 +458,75 @@ async fn questionnaire_submission_lands_on_the_report() {
     );
 }
 
+/// The value of the hidden input `name` in a page.
+fn hidden(body: &str, name: &str) -> Option<String> {
+    let at = body.find(&format!("name=\"{name}\" value=\""))?;
+    let rest = &body[at + name.len() + 15..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+#[tokio::test]
+async fn narrative_signs_are_confirmed_before_they_count() {
+    let (state, _dir) = sqlite_state().await;
+    let typed = "name=Acme&employees=35&narrative=Orders+keep+going+out+late+and+I+am+always+putting+out+fires";
+    // First submission: the signs found come back ticked, each with its words.
+    let r = call(&state, form(typed)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("id=\"suggestions\""), "{}", r.body);
+    for id in ["coo.slipping_deliverables", "coo.firefighting"] {
+        assert!(
+            r.body
+                .contains(&format!("name=\"narrative_signs\" value=\"{id}\" checked")),
+            "{id} offered ticked"
+        );
+    }
+    let key = hidden(&r.body, "reviewed").expect("review key");
+    let phrase = hidden(&r.body, "phrase.coo.firefighting").expect("phrase");
+    assert!(phrase.contains("putting out fires"), "{phrase}");
+    // The founder unticks the slipping deliverables and keeps the firefighting.
+    let confirmed = format!(
+        "{typed}&reviewed={key}&narrative_signs=coo.firefighting&phrase.coo.firefighting={}&phrase.coo.slipping_deliverables=Orders",
+        phrase.replace(' ', "+")
+    );
+    let r = call(&state, form(&confirmed)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("location")
+        .to_string();
+    let id = location.trim_start_matches("/r/");
+    let stored = call(
+        &state,
+        Request::get(format!("/api/v1/assessments/{id}"))
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&stored.body).expect("json");
+    let signs: Vec<&str> = v["result"]["signs"]
+        .as_array()
+        .expect("signs")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(
+        signs,
+        vec!["coo.firefighting"],
+        "the unticked sign stays out"
+    );
+    assert_eq!(
+        v["profile"]["situation"]["narrative_signs"][0]["id"],
+        "coo.firefighting"
+    );
+    // A narrative edited after the review is read again.
+    let edited = confirmed.replace("putting+out+fires", "fighting+fires");
+    let r = call(&state, form(&edited)).await;
+    assert_eq!(r.status, StatusCode::OK, "read again: {}", r.body);
+    assert!(r.body.contains("id=\"suggestions\""));
+}
+
 #[tokio::test]
 async fn openapi_document_describes_every_api_route() {
     let (state, _dir) = sqlite_state().await;

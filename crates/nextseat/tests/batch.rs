@@ -175,12 +175,15 @@ fn csv_in_jsonl_out_and_stdout_output() {
     let rows = csv_rows(&r.stdout);
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][2], "coo");
-    // No progress bar on a pipe: stderr holds only the summary line.
-    assert_eq!(r.stderr.lines().count(), 1, "{:?}", r.stderr);
+    // No progress bar on a pipe: stderr holds the note on unconfirmed narrative signs
+    // (the input has a narrative column) and the summary line.
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{:?}", r.stderr);
     assert!(
-        r.stderr
-            .starts_with("batch: 1 rows: 1 assessed, 0 with errors")
+        lines[0].contains("without anyone confirming them"),
+        "{lines:?}"
     );
+    assert!(lines[1].starts_with("batch: 1 rows: 1 assessed, 0 with errors"));
     assert!(!r.stderr.contains('\r'));
 }
 

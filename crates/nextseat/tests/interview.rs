@@ -248,6 +248,10 @@ fn a_founder_answers_every_question_and_gets_the_report_and_a_profile() {
     t.expect("(already ticked; counted once)");
     t.expect("Not counted:");
     t.answer("Keep this description?", "");
+    // The sign found and not yet ticked is offered ticked; Enter confirms it.
+    t.expect("Count these signs from your words?");
+    t.expect(&kb.sign("coo.slipping_deliverables").expect("sign").label);
+    t.send(ENTER);
 
     t.answer(
         &q(&kb, ProfileField::ShortTerm),
@@ -276,6 +280,20 @@ fn a_founder_answers_every_question_and_gets_the_report_and_a_profile() {
         vec!["coo.firefighting", "coo.missing_sops"]
     );
     assert_eq!(p.situation.events, vec!["rapid_expansion"]);
+    let confirmed = p
+        .situation
+        .narrative_signs
+        .as_deref()
+        .expect("confirmed signs saved");
+    assert_eq!(confirmed.len(), 1, "{confirmed:?}");
+    assert_eq!(confirmed[0].id, "coo.slipping_deliverables");
+    assert!(
+        confirmed[0]
+            .phrase
+            .as_deref()
+            .is_some_and(|p| p.contains("going out late")),
+        "{confirmed:?}"
+    );
     assert_eq!(p.objectives.long_term, vec!["Open a second depot"]);
     assert!(
         p.situation

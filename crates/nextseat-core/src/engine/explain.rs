@@ -34,6 +34,12 @@ pub fn assessment(
                     .as_deref()
                     .and_then(|t| t.get(start..end))
                     .map(str::to_string),
+                Via::Confirmed(k) => profile
+                    .situation
+                    .narrative_signs
+                    .as_ref()
+                    .and_then(|c| c.get(k))
+                    .and_then(|c| c.phrase.clone()),
                 Via::Extra(x) => extra.get(x).and_then(|h| h.evidence.clone()),
                 Via::Event(e) => Some(kb.events[e].id.clone()),
             };
@@ -98,7 +104,7 @@ pub fn assessment(
         })
         .collect();
     decide::engagements(kb, &mut needs, facts);
-    let notes = notes(kb, facts, &needs);
+    let notes = notes(kb, facts, outcome, &needs);
     let roadmap = roadmap::build(kb, &needs, facts);
     let coo_archetype = outcome
         .archetypes
@@ -130,7 +136,12 @@ pub fn assessment(
 
 /// What was assumed (an engagement chosen without knowing revenue) and every check of
 /// the knowledge base whose condition holds, each once, in that order.
-fn notes(kb: &KnowledgeBase, facts: &Facts<'_>, needs: &[Need]) -> Vec<Note> {
+fn notes(kb: &KnowledgeBase, facts: &Facts<'_>, outcome: &Outcome, needs: &[Need]) -> Vec<Note> {
+    let mut facts = facts.clone();
+    facts.narrative_unconfirmed = outcome
+        .signs
+        .iter()
+        .any(|f| matches!(f.via, Via::Phrase(..)));
     let mut out: Vec<Note> = Vec::new();
     for reason in needs.iter().filter_map(|n| n.engagement_reason.as_ref()) {
         if reason.rule.starts_with("engagement.unknown_revenue")
@@ -145,7 +156,7 @@ fn notes(kb: &KnowledgeBase, facts: &Facts<'_>, needs: &[Need]) -> Vec<Note> {
         }
     }
     for (check, when) in kb.checks.iter().zip(&kb.conditions().checks) {
-        if when.holds(facts) {
+        if when.holds(&facts) {
             out.push(Note {
                 kind: check.kind,
                 rule: check.id.clone(),
@@ -260,6 +271,48 @@ mod tests {
         );
         let plain = assessed("[company]\nemployees = 40\nannual_revenue_usd = 4000000\n");
         assert!(plain.notes.is_empty(), "{:?}", plain.notes);
+    }
+
+    #[test]
+    fn confirmed_narrative_signs_count_alone_and_unconfirmed_ones_are_noted() {
+        let story = "[company]\nemployees = 30\n[situation]\n\
+                     narrative = \"Orders keep going out late and I am always putting out fires.\"\n";
+        let read = assessed(story);
+        let narrative: Vec<&str> = read
+            .signs
+            .iter()
+            .filter(|s| s.origin == crate::ids::Origin::Narrative)
+            .map(|s| s.id.as_str())
+            .collect();
+        assert!(narrative.contains(&"coo.firefighting"), "{narrative:?}");
+        assert!(
+            read.notes
+                .iter()
+                .any(|n| n.rule == "checks.narrative_unconfirmed"),
+            "{:?}",
+            read.notes
+        );
+        let confirmed = assessed(&format!(
+            "{story}[[situation.narrative_signs]]\nid = \"coo.firefighting\"\nphrase = \"always putting out fires\"\n"
+        ));
+        let signs: Vec<(&str, Option<&str>)> = confirmed
+            .signs
+            .iter()
+            .map(|s| (s.id.as_str(), s.evidence.as_deref()))
+            .collect();
+        assert_eq!(
+            signs,
+            vec![("coo.firefighting", Some("always putting out fires"))],
+            "the unticked sign stays out"
+        );
+        assert!(
+            confirmed
+                .notes
+                .iter()
+                .all(|n| n.rule != "checks.narrative_unconfirmed")
+        );
+        let none = assessed(&story.replace("[situation]\n", "[situation]\nnarrative_signs = []\n"));
+        assert!(none.signs.is_empty(), "{:?}", none.signs);
     }
 
     #[test]

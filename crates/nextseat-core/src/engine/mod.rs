@@ -272,7 +272,14 @@ impl<'kb> Assessor<'kb> {
             }
         }
         out.meanings.clear();
-        if let Some(text) = profile.situation.narrative.as_deref()
+        if let Some(confirmed) = &profile.situation.narrative_signs {
+            // A person confirmed these at intake: the narrative is not read again.
+            for (k, confirmed) in confirmed.iter().enumerate() {
+                if let Some(i) = kb.sign_index(&confirmed.id) {
+                    c.push(i, Origin::Narrative, Via::Confirmed(k));
+                }
+            }
+        } else if let Some(text) = profile.situation.narrative.as_deref()
             && !text.trim().is_empty()
         {
             if kb.reader().is_some() {
@@ -442,6 +449,7 @@ impl Lowered {
             events: &profile.situation.events,
             current_roles: &profile.leadership.current_roles,
             ceo_areas: crate::condition::TagAreas::default(),
+            narrative_unconfirmed: false,
             words: None,
             ids,
         }

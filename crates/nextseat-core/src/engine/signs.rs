@@ -11,6 +11,8 @@ pub enum Via {
     Declared,
     /// A phrase of the profile's narrative, by byte span.
     Phrase(usize, usize),
+    /// Confirmed by a person at intake: the entry of `situation.narrative_signs`.
+    Confirmed(usize),
     /// The extra sign (ownership audit) at this index.
     Extra(usize),
     /// The declared event with this KB index.

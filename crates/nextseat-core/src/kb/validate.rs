@@ -469,6 +469,30 @@ pub(super) fn validate(
             }
         }
     };
+    // Only checks run after the signs are collected.
+    let only_checks = |v: &mut V, key: String, c: &Condition| {
+        if c.narrative_unconfirmed.is_some() {
+            v.at(
+                &format!("{key}.narrative_unconfirmed"),
+                "only [[checks]] may test narrative_unconfirmed: it is known once the signs are collected",
+            );
+        }
+    };
+    for (i, f) in kb.factors.iter().enumerate() {
+        only_checks(&mut v, format!("factors[{i}].when"), &f.when);
+    }
+    for (i, c) in kb.layering.when_any.iter().enumerate() {
+        only_checks(&mut v, format!("layering.when_any[{i}]"), c);
+    }
+    for (a, arch) in kb.archetypes.iter().enumerate() {
+        for (r, rule) in arch.rules.iter().enumerate() {
+            only_checks(
+                &mut v,
+                format!("archetypes[{a}].rules[{r}].when"),
+                &rule.when,
+            );
+        }
+    }
     let factor_ids: Vec<&str> = kb.factors.iter().map(|f| f.id.as_str()).collect();
     v.unique("factors", factor_ids.iter().copied());
     for (i, f) in kb.factors.iter().enumerate() {

@@ -19,7 +19,9 @@ use inquire::validator::Validation;
 use inquire::{Confirm, CustomUserError, InquireError, MultiSelect, Select, Text};
 use nextseat_core::ids::{Budget, Growth, Intensity, Market};
 use nextseat_core::kb::Wording;
-use nextseat_core::profile::{Company, Leadership, Objectives, Situation, exceeds_max_text};
+use nextseat_core::profile::{
+    Company, ConfirmedSign, Leadership, Objectives, Situation, exceeds_max_text,
+};
 use nextseat_core::{Diagnostics, Format, KnowledgeBase, Profile, ProfileField, RoleId};
 use std::fmt;
 use std::io::{IsTerminal, Write};
@@ -247,7 +249,7 @@ impl<'k> Interview<'k> {
             Budget::as_str,
             Budget::Moderate,
         )?;
-        let narrative = self.narrative(&signs)?;
+        let (narrative, narrative_signs) = self.narrative(&signs)?;
         let short_term = split(&self.text(ProfileField::ShortTerm)?, &[';']);
         let long_term = split(&self.text(ProfileField::LongTerm)?, &[';']);
         Ok(Profile {
@@ -273,6 +275,7 @@ impl<'k> Interview<'k> {
                 events,
                 budget,
                 narrative,
+                narrative_signs,
             },
             objectives: Objectives {
                 short_term,
@@ -452,12 +455,14 @@ impl<'k> Interview<'k> {
     }
 
     /// The founder's own words, read back as the signs nextseat finds in them, until the
-    /// founder keeps them (or gives none).
-    fn narrative(&self, ticked: &[String]) -> Answer<Option<String>> {
-        loop {
+    /// founder keeps them (or gives none); then the signs found (and not already ticked)
+    /// as a checklist, all ticked, for the founder to confirm. The confirmed signs are
+    /// saved with the words that showed them, and the narrative is not read again.
+    fn narrative(&self, ticked: &[String]) -> Answer<(Option<String>, Option<Vec<ConfirmedSign>>)> {
+        let text = loop {
             let text = self.text(ProfileField::Narrative)?;
             if text.is_empty() {
-                return Ok(None);
+                return Ok((None, None));
             }
             say(&self.reading(&text, ticked));
             let keep = Confirm::new("Keep this description?")
@@ -465,9 +470,43 @@ impl<'k> Interview<'k> {
                 .with_help_message("n to write it again")
                 .prompt()?;
             if keep {
-                return Ok(Some(text));
+                break text;
             }
+        };
+        let found: Vec<Choice<ConfirmedSign>> = self
+            .kb
+            .diagnose(&text)
+            .signs
+            .into_iter()
+            .filter(|f| !ticked.contains(&f.id))
+            .map(|f| Choice {
+                label: format!(
+                    "{}: \"{}\"",
+                    self.kb
+                        .sign(&f.id)
+                        .map_or(f.id.as_str(), |s| s.label.as_str()),
+                    f.phrase
+                ),
+                value: ConfirmedSign {
+                    id: f.id,
+                    phrase: Some(f.phrase),
+                },
+            })
+            .collect();
+        if found.is_empty() {
+            return Ok((Some(text), Some(Vec::new())));
         }
+        let n = found.len();
+        let all: Vec<usize> = (0..n).collect();
+        let picked = MultiSelect::new("Count these signs from your words?", found)
+            .with_default(&all)
+            .with_help_message("untick any that is wrong [Space unticks, Enter goes on]")
+            .with_page_size(n)
+            .prompt()?;
+        Ok((
+            Some(text),
+            Some(picked.into_iter().map(|c| c.value).collect()),
+        ))
     }
 
     /// What the narrative matcher finds in `text`, in words.

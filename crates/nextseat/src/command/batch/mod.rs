@@ -161,6 +161,14 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
     let name = sink.name();
     sink.commit()?;
 
+    if columns
+        .as_ref()
+        .is_none_or(|c| c.position("narrative").is_some())
+    {
+        eprintln!(
+            "batch: signs read from narratives were counted without anyone confirming them (as assess does); give confirmed signs in situation.narrative_signs (JSONL) or signs to count only those"
+        );
+    }
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "batch: {rows} rows: {} assessed, {bad} with errors{}; wrote {name} in {secs:.2} s ({:.0} rows/s)",
