@@ -438,12 +438,7 @@ async fn questionnaire_submission_lands_on_the_report() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let location = r
-        .headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("location")
-        .to_string();
+    let location = location(&r);
     assert!(location.starts_with("/r/"));
     let report = call(
         &state,
@@ -456,6 +451,15 @@ async fn questionnaire_submission_lands_on_the_report() {
             .body
             .contains("Next seat: <strong>Chief Operating Officer (COO)</strong>")
     );
+}
+
+/// Where a redirect points.
+fn location(r: &Reply) -> String {
+    r.headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("location")
+        .to_string()
 }
 
 /// The value of the hidden input `name` in a page.
@@ -490,12 +494,7 @@ async fn narrative_signs_are_confirmed_before_they_count() {
     );
     let r = call(&state, form(&confirmed)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let location = r
-        .headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .expect("location")
-        .to_string();
+    let location = location(&r);
     let id = location.trim_start_matches("/r/");
     let stored = call(
         &state,
