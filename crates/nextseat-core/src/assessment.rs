@@ -66,6 +66,11 @@ pub struct CeoTag {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum TagRead {
+    /// The tag is one of the knowledge base's example tags (any case).
+    Example {
+        /// The example.
+        example: String,
+    },
     /// One of the area's words starts a word of the tag.
     Words {
         /// The knowledge base's word.

@@ -436,10 +436,10 @@ impl OwnershipAudit {
     }
 }
 
-/// A recommendation for one line.
+/// A recommendation for one line: an area and its seat, or (by meaning) no seat at all.
 struct Recommendation {
-    area: usize,
-    seat: RoleId,
+    area: Option<usize>,
+    seat: Option<RoleId>,
     confidence: f64,
     why: Reason,
 }
@@ -459,8 +459,8 @@ fn recommend(
             let area = &kb.responsibility_areas[c.area];
             let seat = kb.role(c.seat).short_name.clone();
             Recommendation {
-                area: c.area,
-                seat: c.seat,
+                area: Some(c.area),
+                seat: Some(c.seat),
                 confidence: c.confidence,
                 why: Reason {
                     by: "words",
@@ -489,14 +489,44 @@ fn recommend(
                 let out = vectors
                     .iter()
                     .map(|v| {
-                        let g = reader.index.classify(v)?;
+                        let g = match reader.index.classify_line(v) {
+                            crate::text::semantic::LineGuess::Area(g) => g,
+                            crate::text::semantic::LineGuess::NoSeat {
+                                exemplar,
+                                similarity,
+                                votes,
+                                neighbours,
+                                share,
+                            } => {
+                                let exemplar = reader.index.examples()[exemplar].text.clone();
+                                let confidence = (f64::from(share) * 100.0).round() / 100.0;
+                                return Some(Recommendation {
+                                    area: None,
+                                    seat: None,
+                                    confidence,
+                                    why: Reason {
+                                        by: "meaning",
+                                        area_label: "work for no seat".into(),
+                                        similarity: Some(crate::text::narrative::three(similarity)),
+                                        votes: Some((votes, neighbours)),
+                                        words: Vec::new(),
+                                        text: format!(
+                                            "no seat: {votes} of the {neighbours} most similar examples are specialist or front-line work that none of the seats owns, the closest \"{exemplar}\" (similarity {similarity:.2}); {} of the similarity-weighted votes",
+                                            percent(confidence)
+                                        ),
+                                        exemplar: Some(exemplar),
+                                    },
+                                });
+                            }
+                            crate::text::semantic::LineGuess::Unrecognised => return None,
+                        };
                         let area = &kb.responsibility_areas[g.area];
                         let exemplar = reader.index.examples()[g.exemplar].text.clone();
                         let seat = kb.role(g.seat).short_name.clone();
                         let confidence = (f64::from(g.seat_share) * 100.0).round() / 100.0;
                         Some(Recommendation {
-                            area: g.area,
-                            seat: g.seat,
+                            area: Some(g.area),
+                            seat: Some(g.seat),
                             confidence,
                             why: Reason {
                                 by: "meaning",
@@ -530,7 +560,7 @@ pub fn recommended_seats(
 ) -> (Vec<Option<RoleId>>, &'static str) {
     let (recs, reader, _) = recommend(kb, lines);
     (
-        recs.into_iter().map(|r| r.map(|r| r.seat)).collect(),
+        recs.into_iter().map(|r| r.and_then(|r| r.seat)).collect(),
         reader,
     )
 }
@@ -572,11 +602,11 @@ pub fn audit(kb: &KnowledgeBase, rows: &[Row]) -> OwnershipAudit {
     let (recs, reader, notes) = recommend(kb, &texts);
     for ((item, area), rec) in items.iter_mut().zip(areas.iter_mut()).zip(recs) {
         if let Some(r) = rec {
-            item.recommended_role = Some(r.seat);
+            item.recommended_role = r.seat;
             item.confidence = r.confidence;
-            item.area = Some(kb.responsibility_areas[r.area].id.clone());
+            item.area = r.area.map(|a| kb.responsibility_areas[a].id.clone());
             item.why = Some(r.why);
-            *area = Some(r.area);
+            *area = r.area;
         }
     }
     let overlaps: Vec<String> = items

@@ -32,6 +32,7 @@ pub fn ownership_text(kb: &KnowledgeBase, a: &OwnershipAudit) -> String {
         };
         let should = match i.recommended_role {
             Some(r) => format!("{} ({:.0}%)", kb.role(r).short_name, i.confidence * 100.0),
+            None if i.why.is_some() => format!("no seat ({:.0}%)", i.confidence * 100.0),
             None => "not recognised".to_string(),
         };
         let name: String = i.responsibility.chars().take(width).collect();

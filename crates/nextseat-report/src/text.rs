@@ -278,6 +278,7 @@ pub fn tag_line(t: &nextseat_core::assessment::CeoTag, kb: &KnowledgeBase) -> St
         })
         .unwrap_or("no seat's area");
     let how = match &t.read {
+        TagRead::Example { example } => format!("the method's example tag \"{example}\""),
         TagRead::Words { word } => format!("the word \"{word}\""),
         TagRead::Meaning {
             exemplar,

@@ -350,12 +350,15 @@ pub enum TagKind {
     Gap,
 }
 
-/// How a tag was read: `by` is `words` (with the word), `meaning` (with the nearest
-/// example and its similarity) or `unmatched`.
+/// How a tag was read: `by` is `example` (with the example tag it is), `words` (with the
+/// word), `meaning` (with the nearest example and its similarity) or `unmatched`.
 #[derive(ToSchema)]
 pub struct TagRead {
-    /// `words`, `meaning` or `unmatched`.
+    /// `example`, `words`, `meaning` or `unmatched`.
     pub by: TagBy,
+    /// The knowledge base's example tag (`example`).
+    #[schema(required = false)]
+    pub example: Option<String>,
     /// The knowledge base's word (`words`).
     #[schema(required = false)]
     pub word: Option<String>,
@@ -371,6 +374,8 @@ pub struct TagRead {
 #[derive(ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TagBy {
+    /// The tag is one of the knowledge base's example tags.
+    Example,
     /// By one of the area's words.
     Words,
     /// By the nearest example, with a text model.

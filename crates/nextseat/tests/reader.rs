@@ -107,7 +107,7 @@ fn a_responsibility_line_in_other_words_gets_its_seat_and_says_why() {
     let csv = dir.path().join("org.csv");
     std::fs::write(
         &csv,
-        "responsibility,owner,role\nWrite the three-year plan for the board,Sam,CEO\nBook travel and keep the founders' diaries,Maria,\n",
+        "responsibility,owner,role\nWrite the three-year plan for the board,Sam,CEO\nBook travel and keep the founders' diaries,Maria,\nFix bugs in the mobile app and ship releases,Dev,\n",
     )
     .expect("write");
     let a = json(&nextseat(&[
@@ -125,6 +125,15 @@ fn a_responsibility_line_in_other_words_gets_its_seat_and_says_why() {
             .is_some_and(|e| !e.is_empty())
     );
     assert_eq!(items[1]["recommended_role"], "implementer", "{}", items[1]);
+    // An engineer's work is no seat's, and the audit says so with its nearest example.
+    assert!(items[2]["recommended_role"].is_null(), "{}", items[2]);
+    assert!(
+        items[2]["why"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("no seat")),
+        "{}",
+        items[2]
+    );
 }
 
 #[test]

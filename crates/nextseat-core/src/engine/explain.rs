@@ -249,7 +249,13 @@ mod tests {
             .find(|t| t.tag == "marketing")
             .expect("read");
         assert_eq!(marketing.area, None);
-        assert_eq!(marketing.read, TagRead::Unmatched);
+        assert_eq!(
+            marketing.read,
+            TagRead::Example {
+                example: "marketing".into()
+            },
+            "an example tag of no area"
+        );
     }
 
     #[test]

@@ -131,8 +131,8 @@ pub struct CeoArea {
 
 /// Example texts for one sign or responsibility area: how people say that it is there
 /// (`present`) and, for a sign, how they say that it is not (`absent`: solved, denied
-/// or never a concern), in several voices. Exactly one of `sign`, `area` and
-/// `neutral = true` is given.
+/// or never a concern), in several voices. Exactly one of `sign`, `area`,
+/// `neutral = true` and `no_seat = true` is given.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Exemplars {
@@ -146,6 +146,11 @@ pub struct Exemplars {
     /// problems, which the reader must learn to pass over.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub neutral: bool,
+    /// True for responsibility lines that belong to none of the seats (specialist or
+    /// front-line work: closing sales, writing code, treating patients), which the
+    /// ownership audit must learn to leave without a seat.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_seat: bool,
     /// Texts that show it.
     pub present: Vec<String>,
     /// Texts on its topic that say it is absent or solved (signs only).
@@ -207,7 +212,7 @@ pub struct ReaderRules {
 impl Default for ReaderRules {
     fn default() -> ReaderRules {
         ReaderRules {
-            threshold: 0.35,
+            threshold: 0.38,
             lexical_gate: 0.1,
             regularisation: 4.0,
             resolved_similarity: 0.6,

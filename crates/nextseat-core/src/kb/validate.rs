@@ -841,14 +841,16 @@ fn exemplars(v: &mut V<'_, '_>, kb: &KnowledgeBase, source_ids: &[&str]) {
             v.unknown(&format!("{key}.source"), "source", &e.source, source_ids);
         }
         let is_sign = match (&e.sign, &e.area) {
-            _ if e.neutral && (e.sign.is_some() || e.area.is_some()) => {
+            _ if (e.neutral || e.no_seat)
+                && (e.sign.is_some() || e.area.is_some() || (e.neutral && e.no_seat)) =>
+            {
                 v.at(
                     &key,
-                    "name exactly one of sign = \"…\", area = \"…\" or neutral = true",
+                    "name exactly one of sign = \"…\", area = \"…\", neutral = true or no_seat = true",
                 );
                 false
             }
-            (None, None) if e.neutral => false,
+            (None, None) if e.neutral || e.no_seat => false,
             (Some(id), None) => {
                 if !sign_ids.contains(&id.as_str()) {
                     v.unknown(&format!("{key}.sign"), "sign", id, &sign_ids);
@@ -864,7 +866,7 @@ fn exemplars(v: &mut V<'_, '_>, kb: &KnowledgeBase, source_ids: &[&str]) {
             _ => {
                 v.at(
                     &key,
-                    "name exactly one of sign = \"…\", area = \"…\" or neutral = true",
+                    "name exactly one of sign = \"…\", area = \"…\", neutral = true or no_seat = true",
                 );
                 false
             }

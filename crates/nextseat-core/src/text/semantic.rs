@@ -245,6 +245,8 @@ pub enum Label {
     CeoArea(usize),
     /// A CEO tag naming none of the capability areas (`ceo_tags.other`).
     CeoOther,
+    /// A task line that belongs to no seat.
+    NoSeat,
 }
 
 /// One exemplar.
@@ -265,6 +267,8 @@ pub fn examples(kb: &Model) -> Vec<Example> {
     for e in &kb.exemplars {
         let (present, absent) = if e.neutral {
             (Some(Label::Neutral), None)
+        } else if e.no_seat {
+            (Some(Label::NoSeat), None)
         } else if let Some(i) = e.sign.as_deref().and_then(sign) {
             (Some(Label::Present(i)), Some(Label::Absent(i)))
         } else if let Some(i) = e.area.as_deref().and_then(area) {
@@ -431,6 +435,7 @@ pub fn cache_key(model_id: &str, examples: &[Example], rules: &ReaderRules) -> u
             Label::Area(i) => (4, i),
             Label::CeoArea(i) => (5, i),
             Label::CeoOther => (6, 0),
+            Label::NoSeat => (7, 0),
         };
         h.write(&[tag]);
         h.write(&(i as u64).to_le_bytes());
@@ -525,7 +530,7 @@ impl SemanticIndex {
             let class = match e.label {
                 Label::Present(i) => i,
                 Label::Absent(_) | Label::Neutral => signs,
-                Label::Area(_) | Label::CeoArea(_) | Label::CeoOther => continue,
+                Label::Area(_) | Label::CeoArea(_) | Label::CeoOther | Label::NoSeat => continue,
             };
             rows.push(v.as_slice());
             labels.push(class);
@@ -631,56 +636,84 @@ impl SemanticIndex {
     /// with the most votes wins. `None` when nothing is similar enough
     /// ([`ReaderRules::area_min_similarity`]).
     pub fn classify(&self, v: &[f32]) -> Option<AreaGuess> {
+        match self.classify_line(v) {
+            LineGuess::Area(g) => Some(g),
+            LineGuess::NoSeat { .. } | LineGuess::Unrecognised => None,
+        }
+    }
+
+    /// A task line's reading: the `k` most similar area and no-seat exemplars vote with
+    /// their similarity, and the area (or "no seat") with the most weight wins.
+    /// [`LineGuess::Unrecognised`] when nothing is similar enough
+    /// ([`ReaderRules::area_min_similarity`]).
+    pub fn classify_line(&self, v: &[f32]) -> LineGuess {
         let k = self.rules.neighbours.max(1);
         let mut near: Vec<(usize, f32)> = self
             .examples
             .iter()
             .enumerate()
-            .filter(|(_, e)| matches!(e.label, Label::Area(_)))
+            .filter(|(_, e)| matches!(e.label, Label::Area(_) | Label::NoSeat))
             .map(|(i, _)| (i, dot(self.vector(i), v)))
             .collect();
         near.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         near.truncate(k);
-        let &(first, top) = near.first()?;
+        let Some(&(first, top)) = near.first() else {
+            return LineGuess::Unrecognised;
+        };
         if top < self.rules.area_min_similarity {
-            return None;
+            return LineGuess::Unrecognised;
         }
-        let mut votes: Vec<(usize, f32)> = Vec::new();
+        // Votes by area; `None` is "no seat".
+        let mut votes: Vec<(Option<usize>, f32)> = Vec::new();
         for &(i, s) in &near {
-            if let Label::Area(a) = self.examples[i].label {
-                match votes.iter_mut().find(|(x, _)| *x == a) {
-                    Some(v) => v.1 += s,
-                    None => votes.push((a, s)),
-                }
+            let key = match self.examples[i].label {
+                Label::Area(a) => Some(a),
+                _ => None,
+            };
+            match votes.iter_mut().find(|(x, _)| *x == key) {
+                Some(v) => v.1 += s,
+                None => votes.push((key, s)),
             }
         }
         let total: f32 = votes.iter().map(|v| v.1).sum();
-        let (area, weight) = votes
-            .iter()
-            .copied()
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
-        let seat = self.area_seats.get(area).copied()?;
-        let seat_weight: f32 = votes
-            .iter()
-            .filter(|(a, _)| self.area_seats.get(*a) == Some(&seat))
-            .map(|v| v.1)
-            .sum();
+        let Some((winner, weight)) = votes.iter().copied().max_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then_with(|| b.0.unwrap_or(usize::MAX).cmp(&a.0.unwrap_or(usize::MAX)))
+        }) else {
+            return LineGuess::Unrecognised;
+        };
+        let label_of = |i: usize| match self.examples[i].label {
+            Label::Area(a) => Some(a),
+            _ => None,
+        };
         let exemplar = near
             .iter()
-            .find(|(i, _)| self.examples[*i].label == Label::Area(area))
-            .map_or(first, |n| n.0);
-        Some(AreaGuess {
+            .find(|(i, _)| label_of(*i) == winner)
+            .map_or((first, top), |n| *n);
+        let count = near.iter().filter(|(i, _)| label_of(*i) == winner).count();
+        let Some(area) = winner else {
+            return LineGuess::NoSeat {
+                exemplar: exemplar.0,
+                similarity: exemplar.1,
+                votes: count,
+                neighbours: near.len(),
+                share: weight / total.max(f32::EPSILON),
+            };
+        };
+        let Some(seat) = self.area_seats.get(area).copied() else {
+            return LineGuess::Unrecognised;
+        };
+        let seat_weight: f32 = votes
+            .iter()
+            .filter(|(a, _)| a.and_then(|a| self.area_seats.get(a)) == Some(&seat))
+            .map(|v| v.1)
+            .sum();
+        LineGuess::Area(AreaGuess {
             area,
             seat,
-            exemplar,
-            similarity: near
-                .iter()
-                .find(|(i, _)| *i == exemplar)
-                .map_or(top, |n| n.1),
-            votes: near
-                .iter()
-                .filter(|(i, _)| self.examples[*i].label == Label::Area(area))
-                .count(),
+            exemplar: exemplar.0,
+            similarity: exemplar.1,
+            votes: count,
             neighbours: near.len(),
             area_share: weight / total.max(f32::EPSILON),
             seat_share: seat_weight / total.max(f32::EPSILON),
@@ -821,6 +854,28 @@ pub struct Reading {
     pub best: Vec<f32>,
 }
 
+/// How a task line reads by meaning.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LineGuess {
+    /// Work of this area (and its seat).
+    Area(AreaGuess),
+    /// Work of no seat: most of the nearest examples are lines that belong to none.
+    NoSeat {
+        /// The nearest no-seat example, by index into [`SemanticIndex::examples`].
+        exemplar: usize,
+        /// Its similarity to the line.
+        similarity: f32,
+        /// How many of the nearest examples are no-seat lines.
+        votes: usize,
+        /// How many nearest examples voted.
+        neighbours: usize,
+        /// The no-seat share of the similarity-weighted votes (0–1).
+        share: f32,
+    },
+    /// Nothing is similar enough.
+    Unrecognised,
+}
+
 /// The capability area a CEO tag was read as, by its nearest example.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TagGuess {
@@ -932,12 +987,13 @@ mod tests {
     fn toy() -> (crate::KnowledgeBase, SemanticIndex) {
         let kb = crate::KnowledgeBase::default_kb();
         let ex = examples(&kb);
-        let dim = kb.signs.len() + kb.responsibility_areas.len() + 2;
+        let dim = kb.signs.len() + kb.responsibility_areas.len() + 3;
         let axis = |l: Label| match l {
             Label::Present(i) => i,
             Label::Absent(_) | Label::Neutral => kb.signs.len(),
             Label::Area(i) => kb.signs.len() + 1 + i,
             Label::CeoArea(_) | Label::CeoOther => kb.signs.len(),
+            Label::NoSeat => dim - 2,
         };
         let vectors: Vec<Vec<f32>> = ex
             .iter()
@@ -967,6 +1023,30 @@ mod tests {
         assert_eq!(index.examples()[f.exemplar].label, Label::Present(3));
         assert!(f.similarity > 0.99);
         assert_eq!(r.best.len(), kb.signs.len());
+    }
+
+    #[test]
+    fn a_line_like_the_no_seat_examples_gets_no_seat_and_says_which_example() {
+        let (_, index) = toy();
+        let dim = index.dim();
+        let mut v = vec![0.0f32; dim];
+        v[dim - 2] = 1.0;
+        match index.classify_line(&v) {
+            LineGuess::NoSeat {
+                exemplar,
+                similarity,
+                votes,
+                neighbours,
+                share,
+            } => {
+                assert_eq!(index.examples()[exemplar].label, Label::NoSeat);
+                assert!(similarity > 0.99);
+                assert_eq!(votes, neighbours);
+                assert!(share > 0.99);
+            }
+            other => panic!("expected no seat, got {other:?}"),
+        }
+        assert_eq!(index.classify(&v), None);
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! knowledge base's capability areas (`[[ceo_tags.areas]]`), which conditions name
 //! (`ceo_gap_areas`, `ceo_strength_areas`).
 //!
-//! An area's words decide first, matched at the *start* of the tag's words and in order
-//! ("strateg" matches "strategic planning"; "operation" does not match "cooperation").
+//! The knowledge base's own words decide first: a tag that *is* one of the example tags
+//! takes that example's area (or none, for an example in `other`: "sales"), else an area's
+//! words matched at the *start* of the tag's words and in order ("strateg" matches
+//! "strategic planning"; "operation" does not match "cooperation").
 //! A tag no word recognises is read by meaning when a text model is attached: it takes
 //! the area of its nearest example tag if that example is similar enough, and an example
 //! of no area reads as no area ("marketing" is not strategy). A tag neither recognises
@@ -22,6 +24,47 @@ fn words(s: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect()
+}
+
+/// The example tag this tag is, ignoring case and surrounding space: its area (`None`
+/// for an example of no area, `ceo_tags.other`) and the example.
+pub fn by_example<'k>(kb: &'k Model, tag: &str) -> Option<(Option<usize>, &'k str)> {
+    let tag = tag.trim();
+    let same = |e: &&String| e.trim().eq_ignore_ascii_case(tag);
+    kb.ceo_tags
+        .areas
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| a.examples.iter().find(same).map(|e| (Some(i), e.as_str())))
+        .or_else(|| {
+            kb.ceo_tags
+                .other
+                .iter()
+                .find(same)
+                .map(|e| (None, e.as_str()))
+        })
+}
+
+/// How the knowledge base's own words read a tag, without a model: an example tag it is
+/// exactly, else the first area one of whose words starts its words. `None` when neither
+/// knows it.
+pub fn known(kb: &Model, tag: &str) -> Option<(Option<usize>, TagRead)> {
+    match by_example(kb, tag) {
+        Some((area, e)) => Some((
+            area,
+            TagRead::Example {
+                example: e.to_string(),
+            },
+        )),
+        None => by_words(kb, tag).map(|(i, w)| {
+            (
+                Some(i),
+                TagRead::Words {
+                    word: w.to_string(),
+                },
+            )
+        }),
+    }
 }
 
 /// The first area (in knowledge-base order) one of whose words starts the tag's words, in
@@ -48,7 +91,7 @@ pub fn needs_meaning(kb: &Model, tags: &[String]) -> bool {
     !kb.ceo_tags.areas.is_empty()
         && tags
             .iter()
-            .any(|t| !t.trim().is_empty() && by_words(kb, t).is_none())
+            .any(|t| !t.trim().is_empty() && known(kb, t).is_none())
 }
 
 /// How every tag reads, strengths first, and the areas they name as bits of the
@@ -60,7 +103,8 @@ pub fn read(kb: &KnowledgeBase, strengths: &[String], gaps: &[String]) -> (Vec<C
         .chain(gaps.iter().map(|t| (TagKind::Gap, t.as_str())))
         .filter(|(_, t)| !t.trim().is_empty())
         .collect();
-    let words: Vec<Option<(usize, &str)>> = tags.iter().map(|(_, t)| by_words(kb, t)).collect();
+    let words: Vec<Option<(Option<usize>, TagRead)>> =
+        tags.iter().map(|(_, t)| known(kb, t)).collect();
     // Only the tags no word recognises are read by meaning, all in one call.
     let unmatched: Vec<&str> = tags
         .iter()
@@ -80,12 +124,7 @@ pub fn read(kb: &KnowledgeBase, strengths: &[String], gaps: &[String]) -> (Vec<C
     let mut out = Vec::with_capacity(tags.len());
     for ((kind, tag), word) in tags.into_iter().zip(words) {
         let (area, read) = match (word, kb.reader()) {
-            (Some((i, word)), _) => (
-                Some(i),
-                TagRead::Words {
-                    word: word.to_string(),
-                },
-            ),
+            (Some((area, read)), _) => (area, read),
             (None, Some(r)) => match guesses.next().flatten() {
                 Some(g) => (
                     g.area,
@@ -147,8 +186,8 @@ mod tests {
         let kb = KnowledgeBase::default_kb();
         let (tags, areas) = read(
             &kb,
-            &["Vision".into(), "".into()],
-            &["cash flow".into(), "public speaking".into()],
+            &["Visionary leader".into(), "".into()],
+            &["cash flow".into(), "juggling flaming torches".into()],
         );
         assert_eq!(tags.len(), 3, "the empty tag is skipped");
         assert_eq!(tags[0].kind, TagKind::Strength);
