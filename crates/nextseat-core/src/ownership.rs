@@ -491,15 +491,11 @@ fn recommend(
                     .map(|v| {
                         let g = match reader.index.classify_line(v) {
                             crate::text::semantic::LineGuess::Area(g) => g,
-                            crate::text::semantic::LineGuess::NoSeat {
-                                exemplar,
-                                similarity,
-                                votes,
-                                neighbours,
-                                share,
-                            } => {
-                                let exemplar = reader.index.examples()[exemplar].text.clone();
-                                let confidence = (f64::from(share) * 100.0).round() / 100.0;
+                            crate::text::semantic::LineGuess::NoSeat(n) => {
+                                let exemplar = reader.index.examples()[n.exemplar].text.clone();
+                                let (similarity, votes, neighbours) =
+                                    (n.similarity, n.votes, n.neighbours);
+                                let confidence = (f64::from(n.share) * 100.0).round() / 100.0;
                                 return Some(Recommendation {
                                     area: None,
                                     seat: None,

@@ -638,7 +638,7 @@ impl SemanticIndex {
     pub fn classify(&self, v: &[f32]) -> Option<AreaGuess> {
         match self.classify_line(v) {
             LineGuess::Area(g) => Some(g),
-            LineGuess::NoSeat { .. } | LineGuess::Unrecognised => None,
+            LineGuess::NoSeat(_) | LineGuess::Unrecognised => None,
         }
     }
 
@@ -692,13 +692,13 @@ impl SemanticIndex {
             .map_or((first, top), |n| *n);
         let count = near.iter().filter(|(i, _)| label_of(*i) == winner).count();
         let Some(area) = winner else {
-            return LineGuess::NoSeat {
+            return LineGuess::NoSeat(NoSeatGuess {
                 exemplar: exemplar.0,
                 similarity: exemplar.1,
                 votes: count,
                 neighbours: near.len(),
                 share: weight / total.max(f32::EPSILON),
-            };
+            });
         };
         let Some(seat) = self.area_seats.get(area).copied() else {
             return LineGuess::Unrecognised;
@@ -860,20 +860,24 @@ pub enum LineGuess {
     /// Work of this area (and its seat).
     Area(AreaGuess),
     /// Work of no seat: most of the nearest examples are lines that belong to none.
-    NoSeat {
-        /// The nearest no-seat example, by index into [`SemanticIndex::examples`].
-        exemplar: usize,
-        /// Its similarity to the line.
-        similarity: f32,
-        /// How many of the nearest examples are no-seat lines.
-        votes: usize,
-        /// How many nearest examples voted.
-        neighbours: usize,
-        /// The no-seat share of the similarity-weighted votes (0–1).
-        share: f32,
-    },
+    NoSeat(NoSeatGuess),
     /// Nothing is similar enough.
     Unrecognised,
+}
+
+/// Why a task line reads as no seat's work.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NoSeatGuess {
+    /// The nearest no-seat example, by index into [`SemanticIndex::examples`].
+    pub exemplar: usize,
+    /// Its similarity to the line.
+    pub similarity: f32,
+    /// How many of the nearest examples are no-seat lines.
+    pub votes: usize,
+    /// How many nearest examples voted.
+    pub neighbours: usize,
+    /// The no-seat share of the similarity-weighted votes (0–1).
+    pub share: f32,
 }
 
 /// The capability area a CEO tag was read as, by its nearest example.
@@ -1032,17 +1036,11 @@ mod tests {
         let mut v = vec![0.0f32; dim];
         v[dim - 2] = 1.0;
         match index.classify_line(&v) {
-            LineGuess::NoSeat {
-                exemplar,
-                similarity,
-                votes,
-                neighbours,
-                share,
-            } => {
-                assert_eq!(index.examples()[exemplar].label, Label::NoSeat);
-                assert!(similarity > 0.99);
-                assert_eq!(votes, neighbours);
-                assert!(share > 0.99);
+            LineGuess::NoSeat(g) => {
+                assert_eq!(index.examples()[g.exemplar].label, Label::NoSeat);
+                assert!(g.similarity > 0.99);
+                assert_eq!(g.votes, g.neighbours);
+                assert!(g.share > 0.99);
             }
             other => panic!("expected no seat, got {other:?}"),
         }
