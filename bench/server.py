@@ -24,6 +24,9 @@ Usage:
   python3 bench/server.py                  # release build, 64 connections, 2 threads, 15 s each
   python3 bench/server.py --duration 30
   python3 bench/server.py --smoke          # debug build, 4 connections, 1 s: checks the script runs
+  python3 bench/server.py --connections 16 --narrative "Orders keep going out late."
+                                           # the profile with a narrative (read by meaning
+                                           # when the server finds the text model)
 
 Exit status: 0 when every request was answered 2xx, whether or not a target was met (it
 reports, it does not judge a machine); 1 when the server failed to start or died, any
@@ -116,15 +119,16 @@ def cpu_seconds(pid: int) -> float:
 
 
 class Server:
-    def __init__(self, binary: pathlib.Path, work: pathlib.Path):
+    def __init__(self, binary: pathlib.Path, work: pathlib.Path, reader: str = "phrases"):
+        self.reader = reader
         self.db = work / "bench.db"
         self.log = open(work / "server.log", "w+")
         self.proc = subprocess.Popen(
             [str(binary), "serve", "--addr", "127.0.0.1:0",
              "--database", f"sqlite://{self.db}", "--rate-limit", "0"],
             stdout=subprocess.PIPE, stderr=self.log, text=True,
-            # The load is structured profiles; narratives by meaning are measured apart.
-            env={**os.environ, "NEXTSEAT_READER": "phrases"})
+            # By default the load is read by phrase; --reader auto reads by meaning.
+            env={**os.environ, "NEXTSEAT_READER": self.reader})
         # The first line names the bound address (port 0: the kernel picks a free one).
         line = self.proc.stdout.readline() if self.proc.stdout else ""
         if "http://" not in line:
@@ -215,6 +219,10 @@ def main() -> int:
     ap.add_argument("--binary", type=pathlib.Path,
                     help="use this nextseat binary instead of building one")
     ap.add_argument("--show-wrk", action="store_true", help="print wrk's own reports too")
+    ap.add_argument("--narrative", help="add this narrative to the example profile")
+    ap.add_argument("--reader", choices=["phrases", "auto"], default="phrases",
+                    help="the server's reader (default phrases; auto reads by meaning when "
+                         "it finds the text model)")
     ap.add_argument("--smoke", action="store_true",
                     help="debug build, 4 connections, 1 s, no warm-up: checks the script runs")
     a = ap.parse_args()
@@ -230,12 +238,14 @@ def main() -> int:
     binary = a.binary or build(a.profile)
     profile = json.loads(json.dumps(
         tomllib.loads((ROOT / "examples/acme-logistics.toml").read_text())))
+    if a.narrative:
+        profile["situation"]["narrative"] = a.narrative
     results = []
     with tempfile.TemporaryDirectory(prefix="nextseat-server-bench-") as tmp:
         work = pathlib.Path(tmp)
         body = work / "profile.json"
         body.write_text(json.dumps(profile))
-        server = Server(binary, work)
+        server = Server(binary, work, a.reader)
         acknowledged = 0
         try:
             for name, method, path in ENDPOINTS:
@@ -252,7 +262,9 @@ def main() -> int:
     built = f"binary {binary}" if a.binary else f"{a.profile} build"
     print(f"machine: {os.cpu_count()} cores, wrk and server on the same machine; "
           f"{built}; wrk -t{a.threads} -c{a.connections}, "
-          f"{a.duration:g} s per endpoint after {a.warmup:g} s of warm-up")
+          f"{a.duration:g} s per endpoint after {a.warmup:g} s of warm-up"
+          + (f"; narrative of {len(a.narrative.split())} words" if a.narrative else "")
+          + f"; reader {a.reader}")
     print(f"{'endpoint':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
           f"{'non-2xx':>9}{'socket':>8}{'server CPU':>12}{'wrk CPU':>9}")
     for r in results:
