@@ -170,7 +170,8 @@ impl Columns {
             return Err(Diagnostics(vec![Diagnostic::new(
                 "",
                 format!(
-                    "the row has {len} field(s) but the header has {}",
+                    "the row has {len} {} but the header has {}",
+                    if len == 1 { "field" } else { "fields" },
                     self.width
                 ),
             )]));
@@ -379,7 +380,7 @@ impl Parser<'_, '_> {
             return;
         };
         for (i, id) in items(field).enumerate() {
-            match RoleId::parse(id) {
+            match RoleId::from_name(id) {
                 Some(r) => out.push(r),
                 None => {
                     let d = Diagnostic::new(
@@ -566,7 +567,7 @@ mod tests {
         let kb = kb();
         let cols = Columns::from_header(["employees", "name"]).expect("header");
         let e = cols.profile(&["12"], &kb).expect_err("short row");
-        assert!(row_error(&e).contains("1 field(s) but the header has 2"));
+        assert!(row_error(&e).contains("1 field but the header has 2"));
         let bad = [&b"12"[..], &b"Caf\xe9"[..]];
         let e = cols.not_utf8(&bad);
         assert!(row_error(&e).contains("name: is not UTF-8"));

@@ -159,7 +159,7 @@ pub const MAX_LISTED: usize = 50;
 
 /// A non-empty list of problems found in one input.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{} problem(s), first: {}", .0.len(), .0.first().map(|d| d.to_string()).unwrap_or_default())]
+#[error("{} {}, first: {}", .0.len(), if .0.len() == 1 { "problem" } else { "problems" }, .0.first().map(|d| d.to_string()).unwrap_or_default())]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {

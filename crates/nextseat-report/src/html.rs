@@ -141,9 +141,7 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
             "{} employees ({}) · {}",
             a.company.employees, a.company.size_band, revenue
         ),
-        primary: a
-            .primary
-            .map(|p| format!("{} ({})", kb.role(p).name, kb.role(p).short_name)),
+        primary: a.primary.map(|p| crate::role_title(kb.role(p))),
         needs: a
             .needs
             .iter()

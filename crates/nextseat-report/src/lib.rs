@@ -20,4 +20,4 @@ pub mod roles;
 pub mod svg;
 pub mod text;
 
-pub use labels::{engagement_label, verdict_label};
+pub use labels::{article, count, engagement_label, role_title, verdict_label};

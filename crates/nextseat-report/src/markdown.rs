@@ -45,12 +45,7 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
     );
     match a.primary {
         Some(p) => {
-            let _ = writeln!(
-                o,
-                "**Next seat: {} ({}).**\n",
-                kb.role(p).name,
-                kb.role(p).short_name
-            );
+            let _ = writeln!(o, "**Next seat: {}.**\n", crate::role_title(kb.role(p)));
         }
         None => {
             let _ = writeln!(o, "**No seat to fill now.**\n");

@@ -91,10 +91,9 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase, color: bool) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 o,
-                "{} {} ({}){eng}",
+                "{} {}{eng}",
                 st.bold("Next seat:"),
-                kb.role(p).name,
-                kb.role(p).short_name
+                crate::role_title(kb.role(p))
             );
         }
         None => {

@@ -135,7 +135,10 @@ impl IntoResponse for ApiError {
             ApiError::Invalid(errors) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Invalid profile",
-                format!("{} problem(s) in the profile; see errors.", errors.len()),
+                format!(
+                    "{} in the profile; see errors.",
+                    nextseat_report::count(errors.len() as u64, "problem", "problems")
+                ),
                 errors,
             ),
             ApiError::IdempotencyConflict => (

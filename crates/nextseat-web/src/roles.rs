@@ -121,7 +121,7 @@ pub async fn compare_page(
     let role = |s: Option<&str>, default: RoleId| -> Result<RoleId, ApiError> {
         match s {
             None | Some("") => Ok(default),
-            Some(x) => RoleId::parse(x).ok_or_else(|| {
+            Some(x) => RoleId::from_name(x).ok_or_else(|| {
                 ApiError::BadRequest(format!(
                     "unknown role; valid roles: {}",
                     RoleId::ids().join(", ")

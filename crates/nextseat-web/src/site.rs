@@ -26,7 +26,24 @@ use std::collections::BTreeMap;
 
 /// The routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/", get(form).post(submit))
+    Router::new()
+        .route("/", get(form).post(submit))
+        .route("/favicon.ico", get(favicon))
+}
+
+/// The site's icon (four bars, the last one red), as SVG: the pages also carry it inline,
+/// so this answers browsers that ask for `/favicon.ico` regardless.
+const FAVICON: &str = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'><rect width='32' height='32' rx='6' fill='#1d2433'/><rect x='7' y='18' width='4' height='7' fill='#fff'/><rect x='14' y='13' width='4' height='12' fill='#fff'/><rect x='21' y='7' width='4' height='18' fill='#b4412f'/></svg>";
+
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
+    )
+        .into_response()
 }
 
 /// What the user typed: single values and repeated ones (checkboxes).
@@ -193,7 +210,11 @@ fn page(kb: &KnowledgeBase, input: &Input, errors: &BTreeMap<String, String>) ->
     let groups = RoleId::SEATS
         .iter()
         .map(|seat| Group {
-            title: format!("Signs you need a {}", kb.role(*seat).name),
+            title: format!(
+                "Signs you need {} {}",
+                nextseat_report::article(&kb.role(*seat).name),
+                kb.role(*seat).name
+            ),
             signs: kb
                 .signs
                 .iter()

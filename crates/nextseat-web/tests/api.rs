@@ -350,6 +350,29 @@ async fn role_reference_and_comparison_pages() {
     assert_eq!(c.status, StatusCode::OK);
     assert!(c.body.contains("Chief Operating Officer vs Implementer"));
     assert!(c.body.contains("Primary question"));
+    let icon = call(
+        &state,
+        Request::get("/favicon.ico")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(icon.content_type, "image/svg+xml");
+    assert!(icon.body.starts_with("<svg"));
+    let aliases = call(
+        &state,
+        Request::get("/compare?a=COO&b=chief-of-staff")
+            .body(Body::empty())
+            .expect("req"),
+    )
+    .await;
+    assert_eq!(aliases.status, StatusCode::OK, "{}", aliases.body);
+    assert!(
+        aliases
+            .body
+            .contains("Chief Operating Officer vs Chief of Staff")
+    );
     let bad = call(
         &state,
         Request::get("/compare?a=cto&b=coo")

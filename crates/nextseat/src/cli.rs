@@ -37,19 +37,38 @@ Exit codes: 0 success, 2 invalid input, 1 any other failure.";
 #[command(name = "nextseat", version, about = ABOUT, after_help = AFTER, max_term_width = 100)]
 pub struct Cli {
     /// Use this knowledge base instead of the embedded default (also NEXTSEAT_KB).
-    #[arg(long, global = true, value_name = "FILE", env = "NEXTSEAT_KB")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "NEXTSEAT_KB",
+        hide_env_values = true
+    )]
     pub kb: Option<PathBuf>,
 
     /// How to read free text (narratives, responsibility lines): `auto` reads by meaning
     /// when the text model is installed and by phrase (with a note) when it is not;
     /// `meaning` requires the model; `phrases` never loads it (also NEXTSEAT_READER).
-    #[arg(long, global = true, value_enum, default_value_t = ReaderMode::Auto, env = "NEXTSEAT_READER")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ReaderMode::Auto,
+        env = "NEXTSEAT_READER",
+        hide_env_values = true
+    )]
     pub reader: ReaderMode,
 
     /// The text model's folder, made by scripts/fetch-model.sh (also NEXTSEAT_MODEL).
     /// Without it: models/all-minilm-l6-v2 beside the binary or above it,
     /// ~/.local/share/nextseat/, then ./models/.
-    #[arg(long, global = true, value_name = "DIR", env = "NEXTSEAT_MODEL")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "DIR",
+        env = "NEXTSEAT_MODEL",
+        hide_env_values = true
+    )]
     pub model: Option<PathBuf>,
 
     /// The subcommand.
@@ -77,7 +96,10 @@ pub enum Command {
     /// Answer a guided questionnaire in the terminal; get the report, and save the profile if asked.
     Interview(interview::Args),
     /// Inspect, validate and test knowledge bases.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  nextseat kb check my-method.toml\n  nextseat kb export -o my-method.toml\n  nextseat --kb my-method.toml kb test kb/scenarios\n  nextseat --kb my-method.toml kb fit\n  nextseat kb eval kb/eval/dev/narrative.toml"
+    )]
     Kb(kb::Command),
     /// Serve the web app and JSON API (SQLite file by default, PostgreSQL by URL).
     #[cfg(feature = "web")]

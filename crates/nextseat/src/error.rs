@@ -35,7 +35,11 @@ pub enum CliError {
     },
     /// A batch finished, but some of its rows were invalid (each has its error in the
     /// output).
-    #[error("{bad} of {rows} row(s) were invalid; their error column in {output} says why")]
+    #[error(
+        "{bad} of {} {} invalid; their error column in {output} says why",
+        nextseat_report::count(*rows, "row", "rows"),
+        if *bad == 1 { "was" } else { "were" }
+    )]
     BadRows {
         /// Rows with an error.
         bad: u64,

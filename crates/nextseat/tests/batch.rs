@@ -51,7 +51,7 @@ fn csv_rows_are_scored_in_order_and_bad_rows_get_their_error() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("2 of 4 row(s) were invalid"),
+        r.stderr.contains("2 of 4 rows were invalid"),
         "{}",
         r.stderr
     );
@@ -183,7 +183,7 @@ fn csv_in_jsonl_out_and_stdout_output() {
         lines[0].contains("without anyone confirming them"),
         "{lines:?}"
     );
-    assert!(lines[1].starts_with("batch: 1 rows: 1 assessed, 0 with errors"));
+    assert!(lines[1].starts_with("batch: 1 row: 1 assessed, 0 with errors"));
     assert!(!r.stderr.contains('\r'));
 }
 

@@ -562,6 +562,19 @@ fn bad_compare_same_role() {
 }
 
 #[test]
+fn roles_are_accepted_in_any_case_and_by_common_aliases() {
+    let r = run(&["compare", "COO", "cos"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("Chief Operating Officer vs Chief of Staff")
+    );
+    let r = run(&["roles", "Chief-of-Staff"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Chief of Staff"));
+}
+
+#[test]
 fn bad_roles_unknown_role() {
     let r = run(&["roles", "cto"]);
     assert_eq!(r.code, 2);
@@ -618,8 +631,8 @@ fn bad_kb_reports_every_problem_with_suggestions() {
         r.stderr
     );
     assert!(r.stderr.contains("verdicts"), "{}", r.stderr);
-    assert!(r.stderr.contains("3 problem(s) found"), "{}", r.stderr);
-    for line in r.stderr.lines().filter(|l| !l.contains("problem(s) found")) {
+    assert!(r.stderr.contains("3 problems found"), "{}", r.stderr);
+    for line in r.stderr.lines().filter(|l| !l.contains("problems found")) {
         assert!(line.starts_with("error: kb.toml:"), "located: {line}");
     }
 }

@@ -389,11 +389,7 @@ impl<'k> Interview<'k> {
             .iter()
             .map(|r| {
                 let role = self.kb.role(*r);
-                let label = if role.short_name == role.name {
-                    role.name.clone()
-                } else {
-                    format!("{} ({})", role.name, role.short_name)
-                };
+                let label = nextseat_report::role_title(role);
                 Choice { value: *r, label }
             })
             .collect();

@@ -38,13 +38,14 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: Option<PathBuf>,
     },
-    /// Measure narrative intake (precision, recall per sign) or the ownership audit (right seat per seat) on a labelled set.
+    /// Measure narrative intake (precision, recall per sign), the ownership audit (right seat per seat) or the CEO tags (right area per area) on a labelled set.
     #[command(
-        after_help = "Examples:\n  nextseat kb eval kb/eval/dev/narrative.toml --misses\n  nextseat kb eval kb/eval/blind/ownership.toml\n  nextseat --reader phrases kb eval kb/eval/dev/narrative.toml\n  nextseat --kb mine.toml kb eval kb/eval/narrative.toml --format json\n\nText output: one line per sign (or seat), then the headline figures on the last line."
+        after_help = "Examples:\n  nextseat kb eval kb/eval/dev/narrative.toml --misses\n  nextseat kb eval kb/eval/blind/ownership.toml\n  nextseat --reader phrases kb eval kb/eval/dev/narrative.toml\n  nextseat --kb mine.toml kb eval kb/eval/narrative.toml --format json\n\nText output: one line per sign (or seat, or area), then the headline figures on the last line."
     )]
     Eval {
-        /// The evaluation file: narrative cases ([[case]] text = "...", signs = [...]) or
-        /// responsibility lines ([[case]] text = "...", seat = "coo").
+        /// The evaluation file: narrative cases ([[case]] text = "...", signs = [...]),
+        /// responsibility lines ([[case]] text = "...", seat = "coo") or CEO tags ([[case]]
+        /// text = "cash flow", area = "finance").
         file: PathBuf,
         /// Also list every miss with its text (leave off for a blind set: reading its
         /// misses would turn it into a tuning set).
@@ -112,7 +113,10 @@ fn check(file: &Path, format: CheckFormat) -> Result<(), CliError> {
         if !ok {
             return Err(CliError::Input {
                 origin: input.origin,
-                message: format!("{} problem(s) found", problems.len()),
+                message: format!(
+                    "{} found",
+                    nextseat_report::count(problems.len() as u64, "problem", "problems")
+                ),
             });
         }
         return Ok(());
@@ -134,7 +138,10 @@ fn check(file: &Path, format: CheckFormat) -> Result<(), CliError> {
             let n = diags.0.len();
             diags.0.push(nextseat_core::Diagnostic::new(
                 "",
-                format!("{n} problem(s) found"),
+                format!(
+                    "{} found",
+                    nextseat_report::count(n as u64, "problem", "problems")
+                ),
             ));
             Err(CliError::Invalid {
                 origin: input.origin,

@@ -40,9 +40,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// Parses a role id, suggesting the closest valid one.
+/// Parses a role as people write it (`coo`, `COO`, `cos`, `chief-of-staff`, "Chief
+/// Operating Officer"), suggesting the closest valid id.
 pub fn parse_role(s: &str) -> Result<RoleId, CliError> {
-    RoleId::parse(s).ok_or_else(|| {
+    RoleId::from_name(s).ok_or_else(|| {
         let hint = closest(s, RoleId::ids())
             .map(|c| format!(" (did you mean \"{c}\"?)"))
             .unwrap_or_default();

@@ -154,7 +154,8 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
     }
     if interrupted.load(Ordering::Relaxed) {
         return Err(CliError::Failed(format!(
-            "interrupted after {rows} rows; {} was not written",
+            "interrupted after {}; {} was not written",
+            nextseat_report::count(rows, "row", "rows"),
             sink.name()
         )));
     }
@@ -171,7 +172,8 @@ pub fn run(args: Args, kb_path: Option<&Path>, reader: &ReaderOptions) -> Result
     }
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "batch: {rows} rows: {} assessed, {bad} with errors{}; wrote {name} in {secs:.2} s ({:.0} rows/s)",
+        "batch: {}: {} assessed, {bad} with errors{}; wrote {name} in {secs:.2} s ({:.0} rows/s)",
+        nextseat_report::count(rows, "row", "rows"),
         rows - bad,
         if bad > 0 {
             " (see their error column)"
