@@ -340,47 +340,28 @@ async fn role_reference_and_comparison_pages() {
         r.body.contains("002_facdb4857891abf6.txt"),
         "facts name their article"
     );
-    let c = call(
-        &state,
-        Request::get("/compare?a=coo&b=implementer")
-            .body(Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let c = page(&state, "/compare?a=coo&b=implementer").await;
     assert_eq!(c.status, StatusCode::OK);
     assert!(c.body.contains("Chief Operating Officer vs Implementer"));
     assert!(c.body.contains("Primary question"));
-    let icon = call(
-        &state,
-        Request::get("/favicon.ico")
-            .body(Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let icon = page(&state, "/favicon.ico").await;
     assert_eq!(icon.status, StatusCode::OK);
     assert_eq!(icon.content_type, "image/svg+xml");
     assert!(icon.body.starts_with("<svg"));
-    let aliases = call(
-        &state,
-        Request::get("/compare?a=COO&b=chief-of-staff")
-            .body(Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let aliases = page(&state, "/compare?a=COO&b=chief-of-staff").await;
     assert_eq!(aliases.status, StatusCode::OK, "{}", aliases.body);
     assert!(
         aliases
             .body
             .contains("Chief Operating Officer vs Chief of Staff")
     );
-    let bad = call(
-        &state,
-        Request::get("/compare?a=cto&b=coo")
-            .body(Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let bad = page(&state, "/compare?a=cto&b=coo").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+/// GET `path` from the app.
+async fn page(state: &AppState, path: &str) -> Reply {
+    call(state, Request::get(path).body(Body::empty()).expect("req")).await
 }
 
 fn form(body: &str) -> Request<Body> {
@@ -552,13 +533,7 @@ async fn narrative_signs_are_confirmed_before_they_count() {
 #[tokio::test]
 async fn openapi_document_describes_every_api_route() {
     let (state, _dir) = sqlite_state().await;
-    let r = call(
-        &state,
-        Request::get("/api/v1/openapi.json")
-            .body(Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let r = page(&state, "/api/v1/openapi.json").await;
     assert_eq!(r.status, StatusCode::OK);
     let v = r.json();
     assert!(v["openapi"].as_str().is_some_and(|s| s.starts_with("3.")));
@@ -586,13 +561,7 @@ async fn openapi_document_describes_every_api_route() {
 #[tokio::test]
 async fn openapi_document_states_what_the_server_enforces() {
     let (state, _dir) = sqlite_state().await;
-    let r = call(
-        &state,
-        Request::get("/api/v1/openapi.json")
-            .body(Body::empty())
-            .expect("req"),
-    )
-    .await;
+    let r = page(&state, "/api/v1/openapi.json").await;
     let v = r.json();
     let schemas = &v["components"]["schemas"];
 
