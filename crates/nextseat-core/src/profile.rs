@@ -111,8 +111,49 @@ pub struct Situation {
     /// the interview show the signs found as ticked suggestions). When present, even
     /// empty, the narrative is not read again: the confirmed signs count, with origin
     /// `narrative`, and the ones the person unticked stay out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "tables::list"
+    )]
     pub narrative_signs: Option<Vec<ConfirmedSign>>,
+}
+
+/// Tables only: serde would also read a struct from a list of its values (`situation =
+/// []`), which the contract does not allow and the OpenAPI document does not describe.
+mod tables {
+    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
+    use std::marker::PhantomData;
+
+    /// `T` read from a table (a JSON object), never from a list.
+    pub struct Table<T>(pub T);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Table<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V<T>(PhantomData<T>);
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+                type Value = Table<T>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a table")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Table<T>, A::Error> {
+                    T::deserialize(MapAccessDeserializer::new(map)).map(Table)
+                }
+            }
+            d.deserialize_map(V(PhantomData))
+        }
+    }
+
+    pub fn one<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+        Table::deserialize(d).map(|t| t.0)
+    }
+
+    pub fn list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
+        let v: Option<Vec<Table<T>>> = Option::deserialize(d)?;
+        Ok(v.map(|v| v.into_iter().map(|t| t.0).collect()))
+    }
 }
 
 /// A sign a person confirmed in their narrative, with the words that showed it.
@@ -143,15 +184,16 @@ pub struct Objectives {
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Company facts.
+    #[serde(deserialize_with = "tables::one")]
     pub company: Company,
     /// The leadership team.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::one")]
     pub leadership: Leadership,
     /// Signs, events, budget, narrative.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::one")]
     pub situation: Situation,
     /// Objectives.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "tables::one")]
     pub objectives: Objectives,
 }
 
@@ -878,5 +920,28 @@ mod tests {
         let e = Profile::parse(src, Format::Toml, &kb()).expect_err("invalid");
         assert_eq!(e.0.len(), 3, "{e:?}");
         assert_eq!(e.0[2].suggestion.as_deref(), Some("merger"));
+    }
+
+    #[test]
+    fn sections_are_tables_never_lists() {
+        let kb = KnowledgeBase::default_kb();
+        for (src, format) in [
+            (
+                r#"{"company":{"employees":1},"situation":[]}"#,
+                Format::Json,
+            ),
+            (r#"{"company":[1]}"#, Format::Json),
+            (
+                r#"{"company":{"employees":1},"situation":{"narrative_signs":[["coo.firefighting"]]}}"#,
+                Format::Json,
+            ),
+            ("situation = []\n[company]\nemployees = 1\n", Format::Toml),
+        ] {
+            let e = Profile::parse(src, format, &kb).expect_err(src);
+            assert!(
+                e.0.iter().any(|d| d.message.contains("expected a table")),
+                "{src}: {e:?}"
+            );
+        }
     }
 }

@@ -221,6 +221,7 @@ pub async fn not_found() -> ApiError {
 /// answers with plain text or nothing.
 pub async fn problems(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let method = request.method().clone();
+    let site = is_site_path(request.uri().path());
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -232,9 +233,78 @@ pub async fn problems(request: axum::extract::Request, next: axum::middleware::N
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if media.starts_with("application/problem+json") || media.starts_with("text/html") {
+    if media.starts_with("text/html") {
         return response;
     }
+    let response = if media.starts_with("application/problem+json") {
+        if !site {
+            return response;
+        }
+        response
+    } else {
+        as_problem(response, &method).await
+    };
+    if site {
+        as_page(response).await
+    } else {
+        response
+    }
+}
+
+/// Whether `path` is one of the site's pages (or no route at all outside the API): its
+/// errors are HTML pages a person can read and leave, not problem documents.
+pub fn is_site_path(path: &str) -> bool {
+    !(path == "/api" || path.starts_with("/api/") || path == "/healthz")
+}
+
+/// An error page: the problem's title and detail, with the site's navigation and a way
+/// back. Same status and headers (`Allow`, `Retry-After`).
+async fn as_page(response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let problem: Option<serde_json::Value> = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let field = |k: &str| {
+        problem
+            .as_ref()
+            .and_then(|p| p.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let status = parts.status;
+    let page = ErrorPage {
+        title: field("title")
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").to_string()),
+        detail: field("detail").unwrap_or_default(),
+        status: status.as_u16(),
+    };
+    let html = askama::Template::render(&page).unwrap_or_else(|_| {
+        format!("<!doctype html><title>Error {status}</title><p>Error {status}. <a href=\"/\">Home</a></p>")
+    });
+    let mut headers = parts.headers;
+    headers.remove(header::CONTENT_LENGTH);
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    let mut response = Response::new(axum::body::Body::from(html));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    response
+}
+
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    title: String,
+    detail: String,
+    status: u16,
+}
+
+/// Any error answer that is not a problem document, as one (same status and headers).
+async fn as_problem(response: Response, method: &axum::http::Method) -> Response {
+    let status = response.status();
     let (parts, body) = response.into_parts();
     let text = axum::body::to_bytes(body, 4096)
         .await
@@ -295,17 +365,36 @@ fn describe(status: u16) -> &'static str {
 
 /// The documented error responses with these statuses, each a [`Problem`].
 pub fn problem_responses(statuses: &[u16]) -> BTreeMap<String, RefOr<DocResponse>> {
+    error_responses(statuses, false)
+}
+
+/// The documented error responses of a site page: the same statuses, as HTML pages.
+pub fn page_responses(statuses: &[u16]) -> BTreeMap<String, RefOr<DocResponse>> {
+    error_responses(statuses, true)
+}
+
+fn error_responses(statuses: &[u16], html: bool) -> BTreeMap<String, RefOr<DocResponse>> {
     statuses
         .iter()
         .map(|&status| {
-            let mut response = ResponseBuilder::new()
-                .description(describe(status))
-                .content(
+            let content = if html {
+                (
+                    "text/html",
+                    ContentBuilder::new()
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                )
+            } else {
+                (
                     "application/problem+json",
                     ContentBuilder::new()
                         .schema(Some(Ref::from_schema_name("Problem")))
                         .build(),
-                );
+                )
+            };
+            let mut response = ResponseBuilder::new()
+                .description(describe(status))
+                .content(content.0, content.1);
             if status == 429 {
                 response = response.header(
                     "Retry-After",
@@ -325,14 +414,14 @@ pub fn problem_responses(statuses: &[u16]) -> BTreeMap<String, RefOr<DocResponse
 }
 
 macro_rules! error_responses {
-    ($($(#[$m:meta])* $name:ident => [$($status:literal),+];)+) => {
+    ($($(#[$m:meta])* $name:ident => $make:ident [$($status:literal),+];)+) => {
         $(
             $(#[$m])*
             pub struct $name;
 
             impl utoipa::IntoResponses for $name {
                 fn responses() -> BTreeMap<String, RefOr<DocResponse>> {
-                    problem_responses(&[$($status),+])
+                    $make(&[$($status),+])
                 }
             }
         )+
@@ -341,15 +430,21 @@ macro_rules! error_responses {
 
 error_responses! {
     /// The errors of a route that reads a profile from a JSON body.
-    ProfileErrors => [400, 403, 408, 413, 415, 422, 429, 500];
+    ProfileErrors => problem_responses [400, 403, 408, 413, 415, 422, 429, 500];
     /// The errors of a route that reads a stored assessment by id.
-    LookupErrors => [400, 404, 408, 429, 500];
+    LookupErrors => problem_responses [400, 404, 408, 429, 500];
     /// The errors of `/healthz`.
-    HealthErrors => [408, 429, 503];
+    HealthErrors => problem_responses [408, 429, 503];
     /// The errors of a page or document built by the server alone.
-    PageErrors => [408, 429, 500];
+    PageErrors => problem_responses [408, 429, 500];
     /// The errors of a page that reads a query string.
-    QueryErrors => [400, 408, 429, 500];
+    QueryErrors => problem_responses [400, 408, 429, 500];
+    /// The errors of a site page that reads a stored assessment by id, as HTML pages.
+    SiteLookupErrors => page_responses [400, 404, 408, 429, 500];
+    /// The errors of a site page built by the server alone, as HTML pages.
+    SitePageErrors => page_responses [408, 429, 500];
+    /// The errors of a site page that reads a query string, as HTML pages.
+    SiteQueryErrors => page_responses [400, 408, 429, 500];
 }
 
 /// A rejection's own words, without axum's "Failed to …: " lead-in.
@@ -381,11 +476,18 @@ mod tests {
     use tower::ServiceExt;
 
     async fn through_problems(answer: Response) -> (StatusCode, header::HeaderMap, String) {
+        through_problems_at("/api/x", answer).await
+    }
+
+    async fn through_problems_at(
+        path: &'static str,
+        answer: Response,
+    ) -> (StatusCode, header::HeaderMap, String) {
         let answer = std::sync::Mutex::new(Some(answer));
         let answer = std::sync::Arc::new(answer);
         let app = Router::new()
             .route(
-                "/",
+                path,
                 get(move || {
                     let answer = std::sync::Arc::clone(&answer);
                     async move {
@@ -399,7 +501,7 @@ mod tests {
             )
             .layer(axum::middleware::from_fn(problems));
         let res = app
-            .oneshot(Request::get("/").body(Body::empty()).expect("request"))
+            .oneshot(Request::get(path).body(Body::empty()).expect("request"))
             .await
             .expect("infallible");
         let (parts, body) = res.into_parts();
@@ -409,6 +511,29 @@ mod tests {
             parts.headers,
             String::from_utf8_lossy(&bytes).into_owned(),
         )
+    }
+
+    #[tokio::test]
+    async fn site_errors_become_pages_with_a_way_back_and_keep_their_headers() {
+        let (status, headers, body) =
+            through_problems_at("/r/x", ApiError::NotFound.into_response()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+        assert!(body.contains("<h1>Not found</h1>"), "{body}");
+        assert!(body.contains("There is nothing at this address."));
+        assert!(body.contains("href=\"/\""), "a way back");
+        let limited = (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "3")],
+            "slow down",
+        )
+            .into_response();
+        let (status, headers, body) = through_problems_at("/roles", limited).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(headers[header::RETRY_AFTER], "3");
+        assert!(body.contains("slow down"), "{body}");
+        assert!(!is_site_path("/api/v1/assess") && !is_site_path("/healthz"));
+        assert!(is_site_path("/nope") && is_site_path("/r/1"));
     }
 
     #[tokio::test]

@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
     params(("id" = String, Path, description = "The assessment id (a UUID); anything else is 404")),
     responses(
         (status = 200, description = "The report, a self-contained HTML page", body = String, content_type = "text/html"),
-        crate::error::LookupErrors
+        crate::error::SiteLookupErrors
     ))]
 pub async fn report(
     State(state): State<AppState>,

@@ -45,7 +45,7 @@ fn render(t: &impl Template) -> Result<Html<String>, ApiError> {
 #[utoipa::path(get, path = "/roles", operation_id = "roles", tag = "site",
     responses(
         (status = 200, description = "The role reference, an HTML page", body = String, content_type = "text/html"),
-        crate::error::PageErrors
+        crate::error::SitePageErrors
     ))]
 pub async fn roles(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
     let kb = &state.kb;
@@ -106,7 +106,7 @@ struct ComparePage {
     params(Pair),
     responses(
         (status = 200, description = "The comparison, an HTML page", body = String, content_type = "text/html"),
-        crate::error::QueryErrors
+        crate::error::SiteQueryErrors
     ))]
 pub async fn compare_page(
     State(state): State<AppState>,

@@ -190,16 +190,21 @@ async fn errors(state: &AppState) {
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     );
-    // 404s: unknown route, malformed id, unknown id.
+    // 404s: unknown API route, malformed id: problem documents.
+    for uri in ["/api/v1/nope", "/api/v1/assessments/not-a-uuid"] {
+        problem(&page(state, uri).await, StatusCode::NOT_FOUND);
+    }
+    // On the site (an unknown page, an unknown report) a page a person can leave.
     for uri in [
         "/nope",
-        "/api/v1/assessments/not-a-uuid",
         "/r/00000000-0000-4000-8000-000000000000",
+        "/r/not-a-uuid",
     ] {
-        problem(
-            &call(state, Request::get(uri).body(Body::empty()).expect("req")).await,
-            StatusCode::NOT_FOUND,
-        );
+        let r = page(state, uri).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(r.content_type.starts_with("text/html"), "{uri}");
+        assert!(r.body.contains("<h1>Not found</h1>"), "{uri}: {}", r.body);
+        assert!(r.body.contains("<nav>"), "{uri}: the site's navigation");
     }
     // 400 bad idempotency key.
     let r = call(
@@ -263,8 +268,20 @@ async fn no_route_answers_an_error_in_plain_text() {
     ];
     for (req, status, says) in cases {
         let what = format!("{} {}", req.method(), req.uri());
+        let site = !req.uri().path().starts_with("/api/");
         let r = call(&state, req).await;
         assert_eq!(r.status, status, "{what}: {}", r.body);
+        if site {
+            // The site's pages answer with a page that says the same, escaped.
+            assert!(r.content_type.starts_with("text/html"), "{what}");
+            let said = says.replace('`', "&#96;");
+            assert!(
+                r.body.contains(says) || r.body.contains(&said),
+                "{what}: {}",
+                r.body
+            );
+            continue;
+        }
         assert_eq!(r.content_type, "application/problem+json", "{what}");
         let v = r.json();
         assert_eq!(v["status"], status.as_u16(), "{what}");
@@ -635,14 +652,19 @@ async fn openapi_document_states_what_the_server_enforces() {
     assert!(created["201"]["headers"]["Idempotent-Replayed"].is_object());
     assert!(created["429"]["headers"]["Retry-After"].is_object());
 
-    // Every error a route declares is a problem document.
+    // Every error an API route declares is a problem document; a site page's is a page.
     let paths = v["paths"].as_object().expect("paths");
     for (path, item) in paths {
+        let media = if nextseat_web::error::is_site_path(path) {
+            "text/html"
+        } else {
+            "application/problem+json"
+        };
         for (method, op) in item.as_object().expect("operations") {
             for (code, response) in op["responses"].as_object().expect("responses") {
                 if code.starts_with('4') || code.starts_with('5') {
                     assert!(
-                        response["content"]["application/problem+json"].is_object(),
+                        response["content"][media].is_object(),
                         "{method} {path} {code}"
                     );
                 }
@@ -736,7 +758,10 @@ async fn cross_site_posts_are_refused_and_store_nothing() {
     ] {
         let r = call(&state, cross(headers)).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{headers:?}: {}", r.body);
-        assert_eq!(r.content_type, "application/problem+json");
+        assert!(
+            r.content_type.starts_with("text/html"),
+            "a page on the site"
+        );
     }
     // The API refuses them too; a script (no browser headers) is let through.
     let api = Request::post("/api/v1/assessments")
