@@ -436,6 +436,103 @@ fn has_control(t: &str) -> bool {
     !ascii && t.chars().any(bad)
 }
 
+/// Every value of a well-formed profile text whose shape or type is wrong, each with its
+/// key: serde stops at the first, so the value is read again without each wrong entry
+/// (at most [`crate::diag::MAX_LISTED`] times). A misspelt key names the closest valid one.
+/// `None` when the text itself does not parse (the first error says where).
+fn shape_problems(src: &str, format: Format) -> Option<Vec<Diagnostic>> {
+    let mut value: serde_json::Value = match format {
+        Format::Json => serde_json::from_str(src).ok()?,
+        Format::Toml => serde_json::to_value(toml::from_str::<toml::Table>(src).ok()?).ok()?,
+    };
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut removed: Vec<String> = Vec::new();
+    for _ in 0..=crate::diag::MAX_LISTED {
+        let Err(e) = serde_path_to_error::deserialize::<_, Profile>(&value) else {
+            break;
+        };
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        let message = crate::diag::humanise(&e.inner().to_string());
+        // A key removed for being wrong is then missing: that is not a second problem.
+        let missing_removed = message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.strip_suffix('`'))
+            .is_some_and(|f| {
+                let key = if path.is_empty() {
+                    f.to_string()
+                } else {
+                    format!("{path}.{f}")
+                };
+                removed.contains(&key)
+            });
+        let mut d = match unknown_key(&message) {
+            Some((key, valid)) => {
+                let key_path = if path.ends_with(&key) || path.is_empty() {
+                    path.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                Diagnostic::new(key_path, format!("unknown key \"{key}\""))
+                    .suggest(crate::diag::closest(&key, valid.iter().map(String::as_str)))
+            }
+            None => Diagnostic::new(path.clone(), message),
+        };
+        if !missing_removed {
+            if d.key.is_empty() {
+                d.key = String::new();
+            }
+            out.push(d.clone());
+        }
+        if path.is_empty() || !remove_at(&mut value, &path) {
+            break;
+        }
+        removed.push(path);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// From serde's "unknown field `x`, expected one of `a`, `b`": the key and the valid ones.
+fn unknown_key(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let valid = rest
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((key.to_string(), valid))
+}
+
+/// Removes the entry at `path` (`company.employees`, `situation.signs[2]`) from `value`.
+fn remove_at(value: &mut serde_json::Value, path: &str) -> bool {
+    let segs = crate::locate::parse_path(path);
+    let Some((last, parents)) = segs.split_last() else {
+        return false;
+    };
+    let mut at = value;
+    for seg in parents {
+        let next = match (seg, at) {
+            (crate::locate::Seg::Key(k), serde_json::Value::Object(m)) => m.get_mut(k),
+            (crate::locate::Seg::Index(i), serde_json::Value::Array(a)) => a.get_mut(*i),
+            _ => None,
+        };
+        match next {
+            Some(v) => at = v,
+            None => return false,
+        }
+    }
+    match (last, at) {
+        (crate::locate::Seg::Key(k), serde_json::Value::Object(m)) => m.remove(k).is_some(),
+        (crate::locate::Seg::Index(i), serde_json::Value::Array(a)) if *i < a.len() => {
+            a.remove(*i);
+            true
+        }
+        _ => false,
+    }
+}
+
 impl Profile {
     /// Parses and validates a profile text.
     pub fn parse(src: &str, format: Format, kb: &KnowledgeBase) -> Result<Profile, Diagnostics> {
@@ -446,7 +543,17 @@ impl Profile {
             )]));
         }
         let parsed: Result<Profile, Diagnostic> = crate::locate::deserialize(src, format);
-        let profile = parsed.map_err(|d| Diagnostics(vec![d]))?;
+        let profile = match parsed {
+            Ok(p) => p,
+            // The text is well formed but some value has the wrong shape: find them all.
+            Err(first) => {
+                let mut diags = shape_problems(src, format).unwrap_or_else(|| vec![first]);
+                let listed = diags.len().min(crate::diag::MAX_LISTED);
+                crate::locate::Document::new(src, format).locate(&mut diags[..listed]);
+                diags.sort_by_key(|d| (d.position.is_none(), d.position));
+                return Err(Diagnostics::capped(diags));
+            }
+        };
         let mut diags: Vec<Diagnostic> = profile.validate(kb).into_iter().map(|(d, _)| d).collect();
         let listed = diags.len().min(crate::diag::MAX_LISTED);
         crate::locate::Document::new(src, format).locate(&mut diags[..listed]);

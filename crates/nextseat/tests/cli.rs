@@ -1170,3 +1170,38 @@ fn an_output_that_cannot_be_written_is_named_and_explained_before_any_work() {
     }
     assert!(!d.path().join("missing").exists());
 }
+
+#[test]
+fn every_shape_problem_of_a_profile_is_reported_at_once_with_the_closest_key() {
+    bad_profile(
+        "p.toml",
+        b"[company]\nemployees = \"x\"\nannual_revenue_usd = \"y\"\ngrowht = \"rapid\"\n[leadership]\nceo_experience_years = \"z\"\n",
+        &[
+            "p.toml:2:13: company.employees: invalid type",
+            "p.toml:3:22: company.annual_revenue_usd: invalid type",
+            "company.growht: unknown key \"growht\" (did you mean \"growth\"?)",
+            "p.toml:6:24: leadership.ceo_experience_years: invalid type",
+        ],
+    );
+    bad_profile(
+        "p.json",
+        br#"{"company":{"employees":3},"situation":{"budget":"huge","signs":"coo.firefighting"}}"#,
+        &[
+            "situation.budget: unknown variant",
+            "situation.signs: invalid type",
+        ],
+    );
+}
+
+#[test]
+fn kb_check_on_a_profile_says_it_is_a_profile() {
+    let r = run(&["kb", "check", EXAMPLE]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("this is a company profile, not a knowledge base"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 2, "one problem: {}", r.stderr);
+}

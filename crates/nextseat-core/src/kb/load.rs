@@ -123,6 +123,16 @@ pub(super) fn parse(src: &str) -> Result<KnowledgeBase, Diagnostics> {
                 .collect(),
         )?;
     }
+    // A company profile given where a knowledge base belongs: say so once, not once per
+    // missing section.
+    let has = |k: &str| root.get_ref().get(k).is_some();
+    if has("company") && !has("meta") && !has("signs") {
+        return Err(Diagnostics(vec![Diagnostic::new(
+            "company",
+            "this is a company profile, not a knowledge base: assess it with `nextseat assess FILE`; `kb check` reads a method file such as the one `nextseat kb export` writes",
+        )
+        .at_span(&lines, Some(0..0))]));
+    }
     let mut l = Loader {
         lines: &lines,
         root: &root,
