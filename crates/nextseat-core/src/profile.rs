@@ -447,10 +447,17 @@ fn shape_problems(src: &str, format: Format) -> Option<Vec<Diagnostic>> {
     };
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut removed: Vec<String> = Vec::new();
-    for _ in 0..=crate::diag::MAX_LISTED {
+    loop {
         let Err(e) = serde_path_to_error::deserialize::<_, Profile>(&value) else {
             break;
         };
+        if out.len() == crate::diag::MAX_LISTED {
+            out.push(Diagnostic::new(
+                "",
+                "and more problems not listed: fix these first",
+            ));
+            break;
+        }
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
         let message = crate::diag::humanise(&e.inner().to_string());
@@ -550,8 +557,9 @@ impl Profile {
                 let mut diags = shape_problems(src, format).unwrap_or_else(|| vec![first]);
                 let listed = diags.len().min(crate::diag::MAX_LISTED);
                 crate::locate::Document::new(src, format).locate(&mut diags[..listed]);
-                diags.sort_by_key(|d| (d.position.is_none(), d.position));
-                return Err(Diagnostics::capped(diags));
+                // In file order; the closing "and more" note (no key, no place) stays last.
+                diags.sort_by_key(|d| (d.position.is_none(), d.key.is_empty(), d.position));
+                return Err(Diagnostics(diags));
             }
         };
         let mut diags: Vec<Diagnostic> = profile.validate(kb).into_iter().map(|(d, _)| d).collect();
