@@ -83,6 +83,12 @@ test('questionnaire to report', async () => {
   assert.equal(pdf.subarray(0, 4).toString(), '%PDF');
   await page.emulateMedia({ media: 'screen' });
   await page.screenshot({ path: join(root, 'docs', 'report-browser.png') });
+
+  // On a phone the report fits the screen: nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the report is ${width} px wide at 390 px`);
+  await page.screenshot({ path: join(root, 'docs', 'report-phone.png') });
 });
 
 test('errors are shown next to their field and input is kept', async () => {

@@ -198,6 +198,18 @@ vocabulary! {
     }
 }
 
+impl Verdict {
+    /// The verdict in plain words: "hire now", "plan next", "not yet", "already filled".
+    pub fn words(self) -> &'static str {
+        match self {
+            Verdict::HireNow => "hire now",
+            Verdict::PlanNext => "plan next",
+            Verdict::NotYet => "not yet",
+            Verdict::AlreadyFilled => "already filled",
+        }
+    }
+}
+
 // The vocabulary macro derives one fixed set of traits; defaults are written out.
 #[allow(clippy::derivable_impls)]
 impl Default for Verdict {

@@ -447,10 +447,7 @@ fn shape_problems(src: &str, format: Format) -> Option<Vec<Diagnostic>> {
     };
     let mut out: Vec<Diagnostic> = Vec::new();
     let mut removed: Vec<String> = Vec::new();
-    loop {
-        let Err(e) = serde_path_to_error::deserialize::<_, Profile>(&value) else {
-            break;
-        };
+    while let Err(e) = serde_path_to_error::deserialize::<_, Profile>(&value) {
         if out.len() == crate::diag::MAX_LISTED {
             out.push(Diagnostic::new(
                 "",

@@ -21,11 +21,30 @@ pub struct NeedView<'a> {
     /// Engagement words or a dash.
     pub engagement: &'static str,
     /// Evidence lines.
-    pub evidence: &'a [Evidence],
+    pub evidence: Vec<EvidenceView<'a>>,
     /// Verdict reason.
     pub verdict_reason: &'a str,
     /// Engagement reason.
     pub engagement_reason: Option<&'a str>,
+}
+
+/// One evidence line as the page shows it: the source by its title, not its file name.
+pub struct EvidenceView<'a> {
+    /// The line.
+    pub line: &'a Evidence,
+    /// The source's title (`nextseat` reads "the method's own choice").
+    pub source: String,
+}
+
+/// A source's title for a reader, or its id when the knowledge base has none.
+fn source_title(kb: &KnowledgeBase, id: &str) -> String {
+    if id == nextseat_core::kb::OWN_CHOICE {
+        return "the method's own choice".to_string();
+    }
+    kb.sources
+        .iter()
+        .find(|s| s.id == id)
+        .map_or_else(|| id.to_string(), |s| s.title.clone())
 }
 
 /// A roadmap step as the template shows it.
@@ -52,7 +71,7 @@ struct Report<'a> {
     plot_width: u32,
     steps: Vec<StepView<'a>>,
     archetype_name: Option<String>,
-    archetypes: &'a [ArchetypeScore],
+    archetypes: Vec<(String, &'a ArchetypeScore)>,
     method: String,
     alternative: Option<Alternative>,
     notes: Vec<(&'static str, &'a str)>,
@@ -141,7 +160,14 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
             "{} employees ({}) · {}",
             a.company.employees, a.company.size_band, revenue
         ),
-        primary: a.primary.map(|p| crate::role_title(kb.role(p))),
+        primary: a.primary.map(|p| {
+            let engagement = a
+                .need(p)
+                .and_then(|n| n.engagement)
+                .map(|e| format!(", {}", engagement_label(e)))
+                .unwrap_or_default();
+            format!("{}{engagement}", crate::role_title(kb.role(p)))
+        }),
         needs: a
             .needs
             .iter()
@@ -151,7 +177,14 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
                 verdict_id: n.verdict.as_str(),
                 verdict: verdict_label(n.verdict),
                 engagement: n.engagement.map_or("–", engagement_label),
-                evidence: &n.evidence,
+                evidence: n
+                    .evidence
+                    .iter()
+                    .map(|e| EvidenceView {
+                        line: e,
+                        source: source_title(kb, &e.source),
+                    })
+                    .collect(),
                 verdict_reason: &n.verdict_reason.text,
                 engagement_reason: n.engagement_reason.as_ref().map(|r| r.text.as_str()),
             })
@@ -177,7 +210,15 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
         archetypes: a
             .coo_archetype
             .as_ref()
-            .map_or(&[], |c| c.ranked.as_slice()),
+            .map_or(&[][..], |c| c.ranked.as_slice())
+            .iter()
+            .map(|r| {
+                let name = kb
+                    .archetype(&r.archetype)
+                    .map_or_else(|| r.archetype.clone(), |x| x.name.clone());
+                (name, r)
+            })
+            .collect(),
         method: format!("{} {}", a.method.kb_name, a.method.kb_version),
         alternative: alternative(a, kb),
         notes: a

@@ -4,12 +4,7 @@ use nextseat_core::{Engagement, Verdict};
 
 /// "hire now", "plan next"…
 pub fn verdict_label(v: Verdict) -> &'static str {
-    match v {
-        Verdict::HireNow => "hire now",
-        Verdict::PlanNext => "plan next",
-        Verdict::NotYet => "not yet",
-        Verdict::AlreadyFilled => "already filled",
-    }
+    v.words()
 }
 
 /// A role's full name with its short name in brackets when they differ: "Chief

@@ -102,7 +102,10 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
             let _ = writeln!(
                 o,
                 "| {} | {} | {} |",
-                r.archetype,
+                cell(
+                    kb.archetype(&r.archetype)
+                        .map_or(r.archetype.as_str(), |x| x.name.as_str())
+                ),
                 r.score,
                 cell(&r.reasons.join(" "))
             );

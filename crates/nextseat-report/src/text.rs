@@ -145,7 +145,12 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase, color: bool) -> String {
         let ranking: Vec<String> = c
             .ranked
             .iter()
-            .map(|r| format!("{} {}", r.archetype, r.score))
+            .map(|r| {
+                let name = kb
+                    .archetype(&r.archetype)
+                    .map_or(r.archetype.as_str(), |x| x.name.as_str());
+                format!("{name} {}", r.score)
+            })
             .collect();
         let _ = writeln!(
             o,

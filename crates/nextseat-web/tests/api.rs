@@ -470,7 +470,7 @@ async fn questionnaire_submission_lands_on_the_report() {
     assert!(
         report
             .body
-            .contains("Next seat: <strong>Chief Operating Officer (COO)</strong>")
+            .contains("Next seat: <strong>Chief Operating Officer (COO), fractional</strong>")
     );
 }
 

@@ -97,7 +97,7 @@ pub fn verdict_reason(kb: &KnowledgeBase, seat: &Seat, first: Option<RoleId>) ->
                 text: format!(
                     "Score {} is in the {} band ({}): {}",
                     seat.score,
-                    band.verdict,
+                    band.verdict.words(),
                     band_text(band.min, band.below),
                     band.why
                 ),
