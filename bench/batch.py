@@ -166,6 +166,10 @@ def main() -> int:
         r = [n["wall"] / o["wall"] for n, o in zip(results["nextseat"], results[other])]
         return f"{min(r):.2f}-{max(r):.2f}"
 
+    if a.smoke:
+        # Tiny inputs measure start-up, not throughput: no ratios, no targets.
+        print("smoke run: the script and the three commands ran; the figures above mean nothing")
+        return 0
     print(f"nextseat / python copy : {ns / py:.2f}x   (target <= 0.35x; rounds {spread('python')})")
     print(f"nextseat / floor       : {ns / fl:.2f}x   (target <= 2x; rounds {spread('floor')})")
     print(f"4x rows / 1x rows      : {big_wall / ns:.2f}x   (target 3-5x)")
