@@ -63,6 +63,15 @@ pub enum StoreError {
     /// SQLite is not in the durable mode the store promises.
     #[error("SQLite durability settings not in force: {0}")]
     Durability(String),
+    /// The database server could not be reached or refused the connection. Names the
+    /// server (never the password) and the cause.
+    #[error("could not connect to PostgreSQL at {target}: {cause}")]
+    Connect {
+        /// `host:port/database`.
+        target: String,
+        /// Why, in the driver's words.
+        cause: String,
+    },
     /// A database error.
     #[error("database error: {0}")]
     Db(#[from] sqlx::Error),

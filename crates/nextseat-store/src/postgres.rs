@@ -4,6 +4,9 @@
 use crate::{AssessmentStore, Saved, StoreError, Stored, new_id, now_ms, stored};
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
+/// How long opening the store waits for the server's first answer.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 const HEALTH_WRITE: &str = "INSERT INTO health (id, checked_at_ms) VALUES (1, $1) \
@@ -16,9 +19,45 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects and runs the migrations.
+    /// Connects and runs the migrations. One connection is tried first, for at most
+    /// [`CONNECT_TIMEOUT`], so an unreachable server fails fast with its real cause
+    /// (refused, unknown host, bad password) rather than a pool's timeout.
     pub async fn open(url: &str) -> Result<PgStore, StoreError> {
-        let pool = PgPoolOptions::new().max_connections(8).connect(url).await?;
+        use sqlx::Connection;
+        use std::str::FromStr;
+        let options = sqlx::postgres::PgConnectOptions::from_str(url)?;
+        let target = format!(
+            "{}:{}/{}",
+            options.get_host(),
+            options.get_port(),
+            options.get_database().unwrap_or("(default database)")
+        );
+        let failed = |cause: String| StoreError::Connect {
+            target: target.clone(),
+            cause,
+        };
+        match tokio::time::timeout(
+            CONNECT_TIMEOUT,
+            sqlx::postgres::PgConnection::connect_with(&options),
+        )
+        .await
+        {
+            Err(_) => {
+                return Err(failed(format!(
+                    "no answer within {} s",
+                    CONNECT_TIMEOUT.as_secs()
+                )));
+            }
+            Ok(Err(e)) => return Err(failed(e.to_string())),
+            Ok(Ok(c)) => {
+                let _ = c.close().await;
+            }
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_with(options)
+            .await?;
         MIGRATOR.run(&pool).await?;
         Ok(PgStore { pool })
     }

@@ -269,3 +269,21 @@ async fn postgres_suite() {
     assert_eq!(store.backend(), "postgres");
     suite(&store).await;
 }
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_named_with_its_cause_and_never_its_password() {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    let err = Store::open("postgres://someone:hunter2secret@127.0.0.1:1/nextseat")
+        .await
+        .expect_err("nothing listens on port 1");
+    let text = err.to_string();
+    assert!(
+        text.contains("could not connect to PostgreSQL at 127.0.0.1:1/nextseat"),
+        "{text}"
+    );
+    assert!(text.to_lowercase().contains("refused"), "{text}");
+    assert!(
+        !text.contains("hunter2secret"),
+        "the password stays out: {text}"
+    );
+}
