@@ -242,6 +242,60 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase, color: bool) -> String {
     o
 }
 
+/// `text` with every line longer than `width` visible columns (colour codes not
+/// counted) wrapped at spaces; a continuation line keeps the line's indent plus two
+/// spaces. A word longer than the width stands on its own line.
+pub fn wrap_lines(text: &str, width: usize) -> String {
+    fn visible(s: &str) -> usize {
+        let mut n = 0;
+        let mut escape = false;
+        for c in s.chars() {
+            match (escape, c) {
+                (false, '\u{1b}') => escape = true,
+                (true, 'm') => escape = false,
+                (true, _) => {}
+                _ => n += 1,
+            }
+        }
+        n
+    }
+    let width = width.max(20);
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        if visible(body) <= width {
+            out.push_str(line);
+            continue;
+        }
+        let indent = body.len() - body.trim_start().len();
+        let lead = " ".repeat(indent + 2);
+        let mut current = body[..indent].to_string();
+        let mut used = indent;
+        let mut first = true;
+        for word in body[indent..].split(' ').filter(|w| !w.is_empty()) {
+            let w = visible(word);
+            let start = if first { indent } else { indent + 2 };
+            if used > start && used + 1 + w > width {
+                out.push_str(&current);
+                out.push('\n');
+                current = lead.clone();
+                used = indent + 2;
+                first = false;
+            } else if used > start {
+                current.push(' ');
+                used += 1;
+            }
+            current.push_str(word);
+            used += w;
+        }
+        out.push_str(&current);
+        if line.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// How a narrative sign was read by meaning, in one line.
 pub fn meaning_line(m: &nextseat_core::assessment::Meaning) -> String {
     let how = if m.by == "phrase" {
@@ -295,6 +349,27 @@ pub fn tag_line(t: &nextseat_core::assessment::CeoTag, kb: &KnowledgeBase) -> St
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_lines_wrap_at_spaces_with_their_indent_and_short_ones_stay() {
+        let text = "  verdict: one two three four five six seven eight nine ten\nshort\n";
+        let w = super::wrap_lines(text, 24);
+        assert_eq!(
+            w,
+            "  verdict: one two three\n    four five six seven\n    eight nine ten\nshort\n"
+        );
+        for line in w.lines() {
+            assert!(line.chars().count() <= 24, "{line}");
+        }
+        // Colour codes do not count; a word longer than the width stands alone.
+        let coloured = "\u{1b}[1mNext seat:\u{1b}[0m x";
+        assert_eq!(super::wrap_lines(coloured, 20), coloured);
+        let long = "a ".to_string() + &"b".repeat(40);
+        assert_eq!(
+            super::wrap_lines(&long, 20),
+            format!("a\n  {}", "b".repeat(40))
+        );
+    }
+
     use super::bar;
 
     #[test]

@@ -137,6 +137,14 @@ impl Output {
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
     }
 
+    /// The terminal's width when the output is a terminal's stdout.
+    pub fn terminal_width(&self) -> Option<usize> {
+        if !matches!(self, Output::Stdout) || !std::io::stdout().is_terminal() {
+            return None;
+        }
+        terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+    }
+
     /// Writes all of `text`; a regular file gets all of it or keeps what it had.
     pub fn write(&self, text: &str) -> Result<(), CliError> {
         let mut sink = match self {

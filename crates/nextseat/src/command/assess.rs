@@ -97,7 +97,14 @@ pub fn report(
 ) -> Result<(), CliError> {
     let result = assess_with(kb, profile, extra);
     let rendered = match format {
-        ReportFormat::Text => text::render(&result, kb, out.color()),
+        ReportFormat::Text => {
+            let report = text::render(&result, kb, out.color());
+            // On a terminal, long lines wrap at spaces; files and pipes get them whole.
+            match out.terminal_width() {
+                Some(w) => text::wrap_lines(&report, w),
+                None => report,
+            }
+        }
         ReportFormat::Json => json::to_json(&result),
         ReportFormat::Markdown => markdown::render(&result, kb),
         ReportFormat::Html => html::render(&result, kb),
