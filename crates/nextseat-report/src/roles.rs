@@ -6,22 +6,7 @@ use std::fmt::Write;
 
 /// Wraps `s` to `width` columns, indenting continuation lines by `indent`.
 pub fn wrap(s: &str, width: usize, indent: usize) -> String {
-    let mut out = String::new();
-    let mut col = indent;
-    for word in s.split_whitespace() {
-        let w = word.chars().count();
-        if col > indent && col + 1 + w > width {
-            out.push('\n');
-            out.push_str(&" ".repeat(indent));
-            col = indent;
-        } else if col > indent {
-            out.push(' ');
-            col += 1;
-        }
-        out.push_str(word);
-        col += w;
-    }
-    out
+    crate::text::fill(s, width, indent, indent)
 }
 
 /// Every role (or one), with every facet and its source.

@@ -242,23 +242,49 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase, color: bool) -> String {
     o
 }
 
+/// Columns `s` takes on a terminal: characters, not counting colour codes.
+fn visible(s: &str) -> usize {
+    let mut n = 0;
+    let mut escape = false;
+    for c in s.chars() {
+        match (escape, c) {
+            (false, '\u{1b}') => escape = true,
+            (true, 'm') => escape = false,
+            (true, _) => {}
+            _ => n += 1,
+        }
+    }
+    n
+}
+
+/// The words of `s` filled to `width` columns: the first line starts at column
+/// `first_col` (the caller has printed that much), the others are indented by `indent`.
+/// A word longer than a line stands on its own.
+pub fn fill(s: &str, width: usize, first_col: usize, indent: usize) -> String {
+    let mut out = String::new();
+    let mut col = first_col;
+    let mut start = first_col;
+    for word in s.split_whitespace() {
+        let w = visible(word);
+        if col > start && col + 1 + w > width {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            col = indent;
+            start = indent;
+        } else if col > start {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += w;
+    }
+    out
+}
+
 /// `text` with every line longer than `width` visible columns (colour codes not
 /// counted) wrapped at spaces; a continuation line keeps the line's indent plus two
 /// spaces. A word longer than the width stands on its own line.
 pub fn wrap_lines(text: &str, width: usize) -> String {
-    fn visible(s: &str) -> usize {
-        let mut n = 0;
-        let mut escape = false;
-        for c in s.chars() {
-            match (escape, c) {
-                (false, '\u{1b}') => escape = true,
-                (true, 'm') => escape = false,
-                (true, _) => {}
-                _ => n += 1,
-            }
-        }
-        n
-    }
     let width = width.max(20);
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     for line in text.split_inclusive('\n') {
@@ -268,27 +294,8 @@ pub fn wrap_lines(text: &str, width: usize) -> String {
             continue;
         }
         let indent = body.len() - body.trim_start().len();
-        let lead = " ".repeat(indent + 2);
-        let mut current = body[..indent].to_string();
-        let mut used = indent;
-        let mut first = true;
-        for word in body[indent..].split(' ').filter(|w| !w.is_empty()) {
-            let w = visible(word);
-            let start = if first { indent } else { indent + 2 };
-            if used > start && used + 1 + w > width {
-                out.push_str(&current);
-                out.push('\n');
-                current = lead.clone();
-                used = indent + 2;
-                first = false;
-            } else if used > start {
-                current.push(' ');
-                used += 1;
-            }
-            current.push_str(word);
-            used += w;
-        }
-        out.push_str(&current);
+        out.push_str(&body[..indent]);
+        out.push_str(&fill(&body[indent..], width, indent, indent + 2));
         if line.ends_with('\n') {
             out.push('\n');
         }

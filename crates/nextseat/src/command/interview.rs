@@ -565,26 +565,7 @@ const LEGEND_WIDTH: usize = 78;
 /// `text` wrapped at spaces to `width` columns, indented by two, continuation lines by
 /// four, each line ending in a newline. A word longer than a line stands on its own.
 fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::from("  ");
-    let mut fresh = true;
-    for word in text.split_whitespace() {
-        let len = line.chars().count();
-        if !fresh && len + 1 + word.chars().count() > width {
-            out.push_str(&line);
-            out.push('\n');
-            line = String::from("    ");
-            fresh = true;
-        }
-        if !fresh {
-            line.push(' ');
-        }
-        line.push_str(word);
-        fresh = false;
-    }
-    out.push_str(&line);
-    out.push('\n');
-    out
+    format!("  {}\n", nextseat_report::text::fill(text, width, 2, 4))
 }
 
 fn non_empty(s: String) -> Option<String> {
