@@ -312,12 +312,13 @@ impl Parser<'_, '_> {
             .push(Diagnostic::new(INPUT_COLUMNS[c], message));
     }
 
+    /// An amount of dollars as people type it ([`crate::values::amount`]).
     fn number(&mut self, c: usize) -> Option<f64> {
         let s = self.fields[c]?;
-        match s.parse::<f64>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                self.fail(c, format!("must be a number (got \"{s}\")"));
+        match crate::values::amount(s) {
+            Ok(v) => v,
+            Err(what) => {
+                self.fail(c, format!("must be {what} (got \"{s}\")"));
                 None
             }
         }
@@ -325,10 +326,10 @@ impl Parser<'_, '_> {
 
     fn integer(&mut self, c: usize) -> Option<i64> {
         let s = self.fields[c]?;
-        match s.parse::<i64>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                self.fail(c, format!("must be a whole number (got \"{s}\")"));
+        match crate::values::whole(s) {
+            Ok(v) => v,
+            Err(what) => {
+                self.fail(c, format!("must be {what} (got \"{s}\")"));
                 None
             }
         }
@@ -497,6 +498,32 @@ mod tests {
     }
 
     #[test]
+    fn revenue_and_headcount_read_as_people_type_them() {
+        let kb = kb();
+        let cols = Columns::from_header(["employees", "annual_revenue_usd", "current_roles"])
+            .expect("header");
+        for (employees, revenue, want) in [
+            ("35", "2.5M", 2_500_000.0),
+            ("1,200", "$800k", 800_000.0),
+            ("35", "$2,500,000", 2_500_000.0),
+        ] {
+            let p = cols
+                .profile(&[employees, revenue, "CEO;COO"], &kb)
+                .expect("valid");
+            assert_eq!(p.company.annual_revenue_usd, Some(want), "{revenue}");
+            assert_eq!(p.leadership.current_roles, [RoleId::Ceo, RoleId::Coo]);
+        }
+        let e = cols
+            .profile(&["35", "lots", ""], &kb)
+            .expect_err("not an amount");
+        assert!(
+            row_error(&e).contains("must be an amount in dollars"),
+            "{}",
+            row_error(&e)
+        );
+    }
+
+    #[test]
     fn a_reused_profile_holds_only_the_latest_row() {
         let kb = kb();
         let cols =
@@ -539,7 +566,7 @@ mod tests {
             .expect_err("bad row");
         let text = row_error(&e);
         assert!(
-            text.contains("employees: must be a whole number (got \"lots\")"),
+            text.contains("employees: must be a whole number (e.g. 35) (got \"lots\")"),
             "{text}"
         );
         assert!(text.contains("market: unknown value \"hyper\""), "{text}");

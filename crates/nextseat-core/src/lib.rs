@@ -32,6 +32,7 @@ pub mod points;
 pub mod profile;
 pub mod scenario;
 pub mod text;
+pub mod values;
 
 pub use assessment::Assessment;
 pub use diag::{Diagnostic, Diagnostics, Position};

@@ -350,23 +350,20 @@ pub fn to_profile_json(input: &Input) -> (Value, BTreeMap<String, String>) {
         name: &str,
         whole: bool,
     ) -> Option<Value> {
-        let raw = input.get(name).replace([',', '$', ' '], "");
-        if raw.is_empty() {
-            return None;
-        }
+        // The same reading as batch rows and the interview: "2.5M", "$800k", "1,200".
+        let raw = input.get(name);
         let parsed = if whole {
-            raw.parse::<i64>().ok().map(Value::from)
+            nextseat_core::values::whole(raw).map(|v| v.map(Value::from))
         } else {
-            raw.parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .map(Value::from)
+            nextseat_core::values::amount(raw).map(|v| v.map(Value::from))
         };
-        if parsed.is_none() {
-            let what = if whole { "a whole number" } else { "a number" };
-            errors.insert(name.to_string(), format!("Enter {what}."));
+        match parsed {
+            Ok(v) => v,
+            Err(what) => {
+                errors.insert(name.to_string(), format!("Enter {what}."));
+                None
+            }
         }
-        parsed
     }
     let split = |name: &str, sep: char| -> Vec<String> {
         input

@@ -439,7 +439,15 @@ async fn questionnaire_shows_errors_next_to_fields_and_keeps_input() {
         r.body.contains("id=\"employees-error\""),
         "error next to employees"
     );
-    assert!(r.body.contains("Enter a whole number."));
+    assert!(
+        r.body.contains("Enter a whole number (e.g. 35)."),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("Enter an amount in dollars, 0 or more"),
+        "a negative revenue is refused with what to type"
+    );
     assert!(r.body.contains("value=\"lots\""), "keeps what was typed");
     assert!(
         r.body.contains("value=\"coo.firefighting\" checked"),
@@ -448,6 +456,18 @@ async fn questionnaire_shows_errors_next_to_fields_and_keeps_input() {
     assert!(r.body.contains("fires everywhere</textarea>"));
     assert!(r.body.contains("&#60;b&#62;Acme"), "typed text is escaped");
     assert!(!r.body.contains("<b>Acme"));
+}
+
+#[tokio::test]
+async fn the_form_reads_revenue_as_people_type_it() {
+    let (state, _dir) = sqlite_state().await;
+    let r = call(&state, form("employees=1%2C200&annual_revenue_usd=%242.5M")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = location(&r).trim_start_matches("/r/").to_string();
+    let stored = page(&state, &format!("/api/v1/assessments/{id}")).await;
+    let v: serde_json::Value = serde_json::from_str(&stored.body).expect("json");
+    assert_eq!(v["profile"]["company"]["annual_revenue_usd"], 2_500_000.0);
+    assert_eq!(v["profile"]["company"]["employees"], 1200);
 }
 
 #[tokio::test]

@@ -581,44 +581,18 @@ fn split(s: &str, seps: &[char]) -> Vec<String> {
         .collect()
 }
 
-/// A number as people type it: thousands separators, `$` and spaces are ignored.
-fn digits(s: &str) -> String {
-    s.chars()
-        .filter(|c| !matches!(c, ',' | '_' | '$' | ' '))
-        .collect()
-}
-
-/// Headcount: required, a whole number of at least 1.
+/// Headcount: required, a whole number of at least 1 (`1,200` is understood).
 fn parse_employees(s: &str) -> Result<i64, String> {
     const WHY: &str = "Type a whole number of people, 1 or more (e.g. 35)";
-    let d = digits(s.trim());
-    match d.parse::<i64>() {
-        Ok(n) if (1..=i64::from(u32::MAX)).contains(&n) => Ok(n),
+    match nextseat_core::values::whole(s) {
+        Ok(Some(n)) if (1..=i64::from(u32::MAX)).contains(&n) => Ok(n),
         _ => Err(WHY.into()),
     }
 }
 
 /// Revenue: optional, dollars of 0 or more; `2.5M` and `800k` are understood.
 fn parse_revenue(s: &str) -> Result<Option<f64>, String> {
-    const WHY: &str =
-        "Type an amount in dollars, 0 or more (e.g. 2500000, 2.5M or 800k), or leave it empty";
-    let d = digits(s.trim());
-    if d.is_empty() {
-        return Ok(None);
-    }
-    let (number, scale) = match d.char_indices().last() {
-        Some((i, 'k' | 'K')) => (&d[..i], 1e3),
-        Some((i, 'm' | 'M')) => (&d[..i], 1e6),
-        Some((i, 'b' | 'B')) => (&d[..i], 1e9),
-        _ => (d.as_str(), 1.0),
-    };
-    let value = number.parse::<f64>().map_err(|_| WHY.to_string())? * scale;
-    let value = if scale > 1.0 { value.round() } else { value };
-    if value.is_finite() && (0.0..1e15).contains(&value) {
-        Ok(Some(value))
-    } else {
-        Err(WHY.into())
-    }
+    nextseat_core::values::amount(s).map_err(|what| format!("Type {what}, or leave it empty"))
 }
 
 /// A revenue answer as it was understood: `2.5M` is shown as `$2,500,000`.
