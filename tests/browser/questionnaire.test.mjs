@@ -68,6 +68,7 @@ test('questionnaire to report', async () => {
   assert.equal(await page.inputValue('#narrative'), 'Orders keep going out late. Unlike last year, handoffs are fine.');
   await Promise.all([page.waitForURL(/\/r\/[0-9a-f-]{36}$/), page.click('button[type="submit"]')]);
   assert.match(await page.locator('#signs').innerText(), /Deliverables slip through the cracks/);
+  assert.match(await page.locator('#context blockquote').innerText(), /Orders keep going out late/, 'the founder\'s words are quoted');
 
   const chart = page.locator('#scores-chart');
   await chart.waitFor();

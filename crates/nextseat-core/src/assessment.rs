@@ -30,6 +30,10 @@ pub struct Assessment {
     pub coo_archetype: Option<ArchetypeRanking>,
     /// The knowledge base that produced this result.
     pub method: Method,
+    /// The founder's objectives and own words, as given, for the report to quote (absent
+    /// when the profile gives none).
+    #[serde(default, skip_serializing_if = "Context::is_empty")]
+    pub context: Context,
     /// How each of the CEO's strength and gap tags was read (empty when none are given).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ceo_tags: Vec<CeoTag>,
@@ -37,6 +41,27 @@ pub struct Assessment {
     /// check before acting on the result.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<Note>,
+}
+
+/// What the founder said they want and how they put it, quoted by the report.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Context {
+    /// Short-term objectives.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub short_term: Vec<String>,
+    /// Long-term objectives.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub long_term: Vec<String>,
+    /// The narrative.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<String>,
+}
+
+impl Context {
+    /// Whether there is nothing to quote.
+    pub fn is_empty(&self) -> bool {
+        self.short_term.is_empty() && self.long_term.is_empty() && self.narrative.is_none()
+    }
 }
 
 /// Whether a CEO tag is a strength or a gap.

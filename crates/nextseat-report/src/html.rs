@@ -75,6 +75,7 @@ struct Report<'a> {
     method: String,
     alternative: Option<Alternative>,
     notes: Vec<(&'static str, &'a str)>,
+    context: &'a nextseat_core::assessment::Context,
     signs: Vec<SignView>,
     tags: Vec<String>,
 }
@@ -221,6 +222,7 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
             .collect(),
         method: format!("{} {}", a.method.kb_name, a.method.kb_version),
         alternative: alternative(a, kb),
+        context: &a.context,
         notes: a
             .notes
             .iter()

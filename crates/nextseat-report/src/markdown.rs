@@ -51,6 +51,20 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase) -> String {
             let _ = writeln!(o, "**No seat to fill now.**\n");
         }
     }
+    if !a.context.is_empty() {
+        let _ = writeln!(o, "## What you told us\n");
+        let list = |v: &[String]| v.iter().map(|x| cell(x)).collect::<Vec<_>>().join("; ");
+        if !a.context.short_term.is_empty() {
+            let _ = writeln!(o, "- In the next months: {}", list(&a.context.short_term));
+        }
+        if !a.context.long_term.is_empty() {
+            let _ = writeln!(o, "- In the longer run: {}", list(&a.context.long_term));
+        }
+        if let Some(n) = &a.context.narrative {
+            let _ = writeln!(o, "\n> {}", cell(n));
+        }
+        let _ = writeln!(o);
+    }
     if !a.notes.is_empty() {
         let _ = writeln!(o, "## Check before acting\n");
         for n in &a.notes {

@@ -102,6 +102,18 @@ pub fn render(a: &Assessment, kb: &KnowledgeBase, color: bool) -> String {
     }
     let _ = writeln!(o);
 
+    if !a.context.short_term.is_empty() || !a.context.long_term.is_empty() {
+        let _ = writeln!(o, "{}", st.bold("Objectives"));
+        for (when, list) in [
+            ("next months", &a.context.short_term),
+            ("longer run", &a.context.long_term),
+        ] {
+            if !list.is_empty() {
+                let _ = writeln!(o, "  {when}: {}", list.join("; "));
+            }
+        }
+        let _ = writeln!(o);
+    }
     if !a.notes.is_empty() {
         let _ = writeln!(o, "{}", st.bold("Check before acting"));
         for n in &a.notes {

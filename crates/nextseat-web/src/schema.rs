@@ -317,6 +317,10 @@ pub struct Assessment {
     pub coo_archetype: Option<ArchetypeRanking>,
     /// The knowledge base that produced the result.
     pub method: Method,
+    /// The profile's objectives and narrative, as given, for the report to quote; absent
+    /// when it gives none.
+    #[schema(required = false)]
+    pub context: Context,
     /// How each of the CEO's strength and gap tags was read; absent when none are given.
     #[schema(required = false)]
     pub ceo_tags: Vec<CeoTag>,
@@ -324,6 +328,20 @@ pub struct Assessment {
     /// there is nothing to say.
     #[schema(required = false)]
     pub notes: Vec<Note>,
+}
+
+/// The founder's objectives and own words, quoted by the report.
+#[derive(ToSchema)]
+pub struct Context {
+    /// Short-term objectives.
+    #[schema(required = false)]
+    pub short_term: Vec<String>,
+    /// Long-term objectives.
+    #[schema(required = false)]
+    pub long_term: Vec<String>,
+    /// The narrative.
+    #[schema(required = false)]
+    pub narrative: Option<String>,
 }
 
 /// One of the CEO's tags and the capability area it was read as.

@@ -129,6 +129,17 @@ pub fn assessment(
             kb_name: kb.meta.name.clone(),
             kb_version: kb.meta.version.clone(),
         },
+        context: crate::assessment::Context {
+            short_term: profile.objectives.short_term.clone(),
+            long_term: profile.objectives.long_term.clone(),
+            narrative: profile
+                .situation
+                .narrative
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string),
+        },
         ceo_tags,
         notes,
     }
