@@ -470,7 +470,7 @@ fn shape_problems(src: &str, format: Format) -> Option<Vec<Diagnostic>> {
                 };
                 removed.contains(&key)
             });
-        let mut d = match unknown_key(&message) {
+        let d = match unknown_key(&message) {
             Some((key, valid)) => {
                 let key_path = if path.ends_with(&key) || path.is_empty() {
                     path.clone()
@@ -483,10 +483,7 @@ fn shape_problems(src: &str, format: Format) -> Option<Vec<Diagnostic>> {
             None => Diagnostic::new(path.clone(), message),
         };
         if !missing_removed {
-            if d.key.is_empty() {
-                d.key = String::new();
-            }
-            out.push(d.clone());
+            out.push(d);
         }
         if path.is_empty() || !remove_at(&mut value, &path) {
             break;

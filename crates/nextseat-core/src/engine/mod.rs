@@ -224,12 +224,7 @@ impl<'kb> Assessor<'kb> {
                 let area = match memo.get(t.as_str()) {
                     Some(&a) => a,
                     None => {
-                        let (read, _) = crate::text::tags::read(kb, std::slice::from_ref(t), &[]);
-                        let a = read.first().and_then(|r| {
-                            r.area
-                                .as_deref()
-                                .and_then(|id| kb.ceo_tags.areas.iter().position(|x| x.id == id))
-                        });
+                        let a = crate::text::tags::area(kb, t);
                         memo.insert(t.as_str().into(), a);
                         a
                     }

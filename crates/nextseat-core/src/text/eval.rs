@@ -121,6 +121,31 @@ pub struct EvalReport {
     pub misses: Vec<Miss>,
 }
 
+/// Counts one labelled case of an ownership or tag set: `want` and `got` are a seat or an
+/// area (`None`: none); a wrong answer is also a miss.
+fn tally(
+    per: &mut [SeatFigures],
+    misses: &mut Vec<Miss>,
+    text: &str,
+    want: Option<&str>,
+    got: Option<&str>,
+) {
+    let (want, got) = (want.unwrap_or("none"), got.unwrap_or("none"));
+    if let Some(p) = per.iter_mut().find(|p| p.seat == want) {
+        p.lines += 1;
+        if got == want {
+            p.right += 1;
+        }
+    }
+    if got != want {
+        misses.push(Miss {
+            text: text.to_string(),
+            false_positives: vec![got.to_string()],
+            false_negatives: vec![want.to_string()],
+        });
+    }
+}
+
 fn ratio(a: usize, b: usize) -> f64 {
     if a + b == 0 {
         1.0
@@ -436,32 +461,15 @@ impl EvalSet {
             })
             .collect();
         let mut misses = Vec::new();
-        let mut reader = "words";
+        let reader = if kb.reader().is_some() {
+            "meaning"
+        } else {
+            "words"
+        };
         for c in &self.cases {
-            let (read, _) = crate::text::tags::read(kb, std::slice::from_ref(&c.text), &[]);
-            let got = read.first().and_then(|r| r.area.clone());
-            if read
-                .first()
-                .is_some_and(|r| matches!(r.read, crate::assessment::TagRead::Meaning { .. }))
-                || kb.reader().is_some()
-            {
-                reader = "meaning";
-            }
-            let got = got.as_deref().unwrap_or("none");
-            let want = c.area.as_deref().unwrap_or("none");
-            if let Some(p) = per.iter_mut().find(|p| p.seat == want) {
-                p.lines += 1;
-                if got == want {
-                    p.right += 1;
-                }
-            }
-            if got != want {
-                misses.push(Miss {
-                    text: c.text.clone(),
-                    false_positives: vec![got.to_string()],
-                    false_negatives: vec![want.to_string()],
-                });
-            }
+            let got =
+                crate::text::tags::area(kb, &c.text).map(|i| kb.ceo_tags.areas[i].id.as_str());
+            tally(&mut per, &mut misses, &c.text, c.area.as_deref(), got);
         }
         for p in &mut per {
             p.accuracy = ratio(p.right, p.lines - p.right);
@@ -497,21 +505,13 @@ impl EvalSet {
             .collect();
         let mut misses = Vec::new();
         for (c, got) in self.cases.iter().zip(&seats) {
-            let want = c.seat.as_deref().unwrap_or("none");
-            let got = got.map_or("none", RoleId::as_str);
-            if let Some(p) = per.iter_mut().find(|p| p.seat == want) {
-                p.lines += 1;
-                if got == want {
-                    p.right += 1;
-                }
-            }
-            if got != want {
-                misses.push(Miss {
-                    text: c.text.clone(),
-                    false_positives: vec![got.to_string()],
-                    false_negatives: vec![want.to_string()],
-                });
-            }
+            tally(
+                &mut per,
+                &mut misses,
+                &c.text,
+                c.seat.as_deref(),
+                got.map(RoleId::as_str),
+            );
         }
         for p in &mut per {
             p.accuracy = if p.lines == 0 {

@@ -94,6 +94,21 @@ pub fn needs_meaning(kb: &Model, tags: &[String]) -> bool {
             .any(|t| !t.trim().is_empty() && known(kb, t).is_none())
 }
 
+/// The capability area one tag reads as (by index), the same way [`read`] reads it.
+pub fn area(kb: &KnowledgeBase, tag: &str) -> Option<usize> {
+    if tag.trim().is_empty() {
+        return None;
+    }
+    match known(kb, tag) {
+        Some((area, _)) => area,
+        None => kb
+            .reader()
+            .filter(|_| !kb.ceo_tags.areas.is_empty())
+            .and_then(|r| r.read_tags(kb, &[tag.trim()]).pop().flatten())
+            .and_then(|g| g.area),
+    }
+}
+
 /// How every tag reads, strengths first, and the areas they name as bits of the
 /// knowledge base's condition layout.
 pub fn read(kb: &KnowledgeBase, strengths: &[String], gaps: &[String]) -> (Vec<CeoTag>, TagAreas) {
