@@ -397,6 +397,19 @@ mod whole {
 /// the method has.
 pub const MAX_TAGS: usize = 50;
 
+/// What is wrong with a free text, if anything: longer than [`MAX_TEXT`] characters, or
+/// holding a control character other than a line break or tab. Profiles and the web
+/// API's text requests check their texts with this one rule.
+pub fn free_text_problem(t: &str) -> Option<&'static str> {
+    if exceeds_max_text(t) {
+        Some("is longer than 20,000 characters")
+    } else if has_control(t) {
+        Some("contains control characters")
+    } else {
+        None
+    }
+}
+
 /// Whether `t` holds a control character other than a line break or tab.
 fn has_control(t: &str) -> bool {
     const ONES: u64 = u64::MAX / 0xff;
@@ -694,13 +707,8 @@ impl Profile {
         }
         // Free texts: the key is only spelled out for a text that is wrong.
         let mut check_text = |t: &str, key: &dyn Fn() -> String| {
-            if exceeds_max_text(t) {
-                out.push((
-                    Diagnostic::new(key(), "is longer than 20,000 characters"),
-                    None,
-                ));
-            } else if has_control(t) {
-                out.push((Diagnostic::new(key(), "contains control characters"), None));
+            if let Some(problem) = free_text_problem(t) {
+                out.push((Diagnostic::new(key(), problem), None));
             }
         };
         for (k, text) in [

@@ -27,13 +27,12 @@ pub fn router() -> Router<AppState> {
 /// Longest accepted Idempotency-Key.
 pub const MAX_KEY: usize = 255;
 
-/// Checks the content type and parses the body into a validated profile: 415 for a
-/// wrong type, 413 over the limit, 400 for malformed JSON, 422 for invalid values.
-pub fn read_profile(
-    kb: &KnowledgeBase,
+/// Checks the content type and reads the body as JSON text: 415 for a wrong type, 413
+/// over the limit, 400 for a body that is not UTF-8 or not JSON.
+pub fn read_json(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(Profile, String), ApiError> {
+) -> Result<String, ApiError> {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -49,15 +48,26 @@ pub fn read_profile(
             ApiError::BadRequest("the request body could not be read".into())
         }
     })?;
-    let text = std::str::from_utf8(&body)
+    let text = String::from_utf8(body.to_vec())
         .map_err(|_| ApiError::BadRequest("the body is not UTF-8 text".into()))?;
-    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&text) {
         return Err(ApiError::BadRequest(format!(
             "the body is not valid JSON: {e}"
         )));
     }
-    let profile = Profile::parse(text, Format::Json, kb)?;
-    Ok((profile, text.to_string()))
+    Ok(text)
+}
+
+/// Reads the body as JSON ([`read_json`]) and parses it into a validated profile: 422
+/// for invalid values, each named by its key.
+pub fn read_profile(
+    kb: &KnowledgeBase,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(Profile, String), ApiError> {
+    let text = read_json(headers, body)?;
+    let profile = Profile::parse(&text, Format::Json, kb)?;
+    Ok((profile, text))
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
@@ -95,14 +105,22 @@ pub async fn assess_once(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let kb = Arc::clone(&state.kb);
-    let result = state
-        .cpu(move || {
-            let (profile, _) = read_profile(&kb, &headers, body)?;
-            serde_json::to_vec(&assess(&kb, &profile))
-                .map_err(|e| ApiError::Internal(e.to_string()))
-        })
+    json_answer(&state, move || {
+        let (profile, _) = read_profile(&kb, &headers, body)?;
+        Ok(assess(&kb, &profile))
+    })
+    .await
+}
+
+/// Runs `work` on the CPU pool and answers 200 with its result as JSON.
+pub async fn json_answer<T: Serialize>(
+    state: &AppState,
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let bytes = state
+        .cpu(move || serde_json::to_vec(&work()?).map_err(|e| ApiError::Internal(e.to_string())))
         .await??;
-    Ok(([(header::CONTENT_TYPE, "application/json")], result).into_response())
+    Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
 /// The value of `Idempotent-Replayed`.

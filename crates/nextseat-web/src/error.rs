@@ -44,8 +44,10 @@ pub enum ApiError {
     TooLarge,
     /// 415: not `application/json`.
     UnsupportedMediaType,
-    /// 422: valid JSON, invalid values.
+    /// 422: valid JSON, invalid values in a profile.
     Invalid(Vec<FieldError>),
+    /// 422: valid JSON, invalid values in another kind of request body.
+    InvalidRequest(Vec<FieldError>),
     /// 422: an Idempotency-Key reused with a different request.
     IdempotencyConflict,
     /// 429: too many requests from this client; retry after this many seconds.
@@ -129,18 +131,11 @@ impl IntoResponse for ApiError {
             ApiError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Unsupported media type",
-                "Send the profile as application/json.".to_string(),
+                "Send the body as application/json.".to_string(),
                 vec![],
             ),
-            ApiError::Invalid(errors) => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Invalid profile",
-                format!(
-                    "{} in the profile; see errors.",
-                    nextseat_report::count(errors.len() as u64, "problem", "problems")
-                ),
-                errors,
-            ),
+            ApiError::Invalid(errors) => invalid("profile", errors),
+            ApiError::InvalidRequest(errors) => invalid("request", errors),
             ApiError::IdempotencyConflict => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "Idempotency-Key reused",
@@ -208,6 +203,23 @@ impl IntoResponse for ApiError {
         )
             .into_response()
     }
+}
+
+/// A 422's title, detail and errors, for a profile or another request body.
+fn invalid(
+    what: &str,
+    errors: Vec<FieldError>,
+) -> (StatusCode, &'static str, String, Vec<FieldError>) {
+    let title = if what == "profile" {
+        "Invalid profile"
+    } else {
+        "Invalid request"
+    };
+    let detail = format!(
+        "{} in the {what}; see errors.",
+        nextseat_report::count(errors.len() as u64, "problem", "problems")
+    );
+    (StatusCode::UNPROCESSABLE_ENTITY, title, detail, errors)
 }
 
 /// The fallback for unknown routes.

@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod conn;
+pub mod diagnose;
 pub mod error;
 pub mod health;
 pub mod openapi;
@@ -132,6 +133,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(health::router())
         .merge(api::router())
+        .merge(diagnose::router())
         .merge(openapi::router())
         .merge(report::router())
         .merge(roles::router())

@@ -34,6 +34,7 @@ use utoipa::OpenApi;
         crate::api::assess_once,
         crate::api::create,
         crate::api::fetch,
+        crate::diagnose::diagnose,
         crate::health::health,
         document,
         crate::roles::roles,

@@ -632,3 +632,68 @@ mod tests {
         assert_eq!(MAX_TEXT, 20_000, "FreeText's description says 20,000");
     }
 }
+
+/// The body of `POST /api/v1/diagnose`.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiagnoseRequest {
+    /// The text to read, in anyone's words.
+    pub text: FreeText,
+}
+
+/// What a text says: the signs found and the matches not counted.
+#[derive(ToSchema)]
+pub struct Diagnosis {
+    /// Signs found, in the order they first appear in the text.
+    pub signs: Vec<Finding>,
+    /// Matches not counted (negated or resolved), with why.
+    pub suppressed: Vec<Suppressed>,
+    /// Which readers read the text: `phrases`, or `phrases+meaning` with a text model.
+    pub reader: String,
+    /// Anything the reader could not do (the model failed, the text was cut).
+    #[schema(required = false)]
+    pub notes: Vec<String>,
+}
+
+/// A sign found in a text.
+#[derive(ToSchema)]
+pub struct Finding {
+    /// Sign id.
+    pub id: String,
+    /// The exact words of the text that showed it.
+    pub phrase: String,
+    /// Byte offset of the words' start.
+    #[schema(minimum = 0)]
+    pub start: i64,
+    /// Byte offset just past their end.
+    #[schema(minimum = 0)]
+    pub end: i64,
+    /// 1-based line.
+    #[schema(minimum = 1)]
+    pub line: i64,
+    /// 1-based column, in characters.
+    #[schema(minimum = 1)]
+    pub column: i64,
+    /// The knowledge base's phrase that matched (empty for a finding by meaning).
+    pub pattern: String,
+    /// How the semantic reader read it, when the server reads text by meaning.
+    #[schema(required = false)]
+    pub meaning: Option<Meaning>,
+}
+
+/// A match that was not counted, and why.
+#[derive(ToSchema)]
+pub struct Suppressed {
+    /// Sign id.
+    pub id: String,
+    /// The words of the text.
+    pub phrase: String,
+    /// 1-based line.
+    #[schema(minimum = 1)]
+    pub line: i64,
+    /// 1-based column.
+    #[schema(minimum = 1)]
+    pub column: i64,
+    /// Why it was not counted.
+    pub reason: String,
+}

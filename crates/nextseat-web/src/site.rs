@@ -29,6 +29,22 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(form).post(submit))
         .route("/favicon.ico", get(favicon))
+        .route("/assets/questionnaire.js", get(script))
+}
+
+/// The questionnaire's script: steps with progress, and the signs read in the
+/// narrative as the founder types. The page works without it.
+const SCRIPT: &str = include_str!("../assets/questionnaire.js");
+
+async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 /// The site's icon (four bars, the last one red), as SVG: the pages also carry it inline,
@@ -105,6 +121,8 @@ struct Suggestion {
 }
 
 struct TextField {
+    /// The step it is asked in: `company`, `leadership` or `objectives`.
+    section: &'static str,
     name: &'static str,
     label: &'static str,
     help: &'static str,
@@ -128,6 +146,8 @@ struct SignBox {
 
 struct Group {
     title: String,
+    /// The seat's short name, for the step list.
+    short: String,
     signs: Vec<SignBox>,
 }
 
@@ -145,48 +165,64 @@ struct Page {
     narrative_error: Option<String>,
     suggestions: Vec<Suggestion>,
     reviewed: String,
+    /// Narrative, company, leadership, one step per seat's signs, and what lies ahead.
+    total_steps: usize,
 }
 
-const TEXT: &[(&str, &str, &str, &str)] = &[
-    ("name", "Company name", "Optional.", "text"),
+/// The typed fields: step, name, label, help, input mode.
+const TEXT: &[(&str, &str, &str, &str, &str)] = &[
+    ("company", "name", "Company name", "Optional.", "text"),
     (
+        "company",
         "employees",
         "Employees",
         "Required: how many people work here.",
         "numeric",
     ),
     (
+        "company",
         "annual_revenue_usd",
         "Annual revenue (USD)",
-        "Optional, e.g. 2500000.",
-        "decimal",
+        "Optional: 2500000, $2.5M or 800k.",
+        "text",
     ),
-    ("industry", "Industry", "Optional, in your words.", "text"),
     (
+        "company",
+        "industry",
+        "Industry",
+        "Optional, in your words.",
+        "text",
+    ),
+    (
+        "leadership",
         "ceo_experience_years",
         "CEO's years of experience as CEO",
         "Optional.",
         "numeric",
     ),
     (
+        "leadership",
         "ceo_strengths",
         "CEO's strengths",
         "Optional, separated by commas: vision, sales.",
         "text",
     ),
     (
+        "leadership",
         "ceo_gaps",
         "CEO's gaps",
         "Optional, separated by commas: operations, finance.",
         "text",
     ),
     (
+        "objectives",
         "short_term",
         "Short-term objectives",
         "Optional, separated by semicolons.",
         "text",
     ),
     (
+        "objectives",
         "long_term",
         "Long-term objectives",
         "Optional, separated by semicolons.",
@@ -215,6 +251,7 @@ fn page(kb: &KnowledgeBase, input: &Input, errors: &BTreeMap<String, String>) ->
                 nextseat_report::article(&kb.role(*seat).name),
                 kb.role(*seat).name
             ),
+            short: kb.role(*seat).short_name.clone(),
             signs: kb
                 .signs
                 .iter()
@@ -232,7 +269,8 @@ fn page(kb: &KnowledgeBase, input: &Input, errors: &BTreeMap<String, String>) ->
         errors: errors.values().cloned().collect(),
         text_fields: TEXT
             .iter()
-            .map(|(name, label, help, mode)| TextField {
+            .map(|(section, name, label, help, mode)| TextField {
+                section,
                 name,
                 label,
                 help,
@@ -303,6 +341,7 @@ fn page(kb: &KnowledgeBase, input: &Input, errors: &BTreeMap<String, String>) ->
             })
             .collect(),
         reviewed: input.get("reviewed").to_string(),
+        total_steps: RoleId::SEATS.len() + 4,
     }
 }
 

@@ -568,6 +568,30 @@ async fn narrative_signs_are_confirmed_before_they_count() {
 }
 
 #[tokio::test]
+async fn diagnose_reads_a_text_as_the_cli_does() {
+    let (state, _dir) = sqlite_state().await;
+    let text = "We are always putting out fires. Sales are fine.";
+    let r = call(
+        &state,
+        post(
+            "/api/v1/diagnose",
+            &serde_json::json!({"text": text}).to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let expected = serde_json::to_value(state.kb.diagnose(text)).expect("diagnosis as JSON");
+    assert_eq!(r.json(), expected);
+    assert_eq!(r.json()["signs"][0]["id"], "coo.firefighting");
+    let r = call(&state, post("/api/v1/diagnose", r#"{"txt": "a"}"#)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["title"], "Invalid request");
+    assert_eq!(r.json()["errors"].as_array().map(Vec::len), Some(2));
+    let r = call(&state, post("/api/v1/diagnose", "{")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
 async fn openapi_document_describes_every_api_route() {
     let (state, _dir) = sqlite_state().await;
     let r = page(&state, "/api/v1/openapi.json").await;
@@ -578,6 +602,7 @@ async fn openapi_document_describes_every_api_route() {
         ("/api/v1/assess", "post"),
         ("/api/v1/assessments", "post"),
         ("/api/v1/assessments/{id}", "get"),
+        ("/api/v1/diagnose", "post"),
         ("/healthz", "get"),
     ] {
         assert!(
