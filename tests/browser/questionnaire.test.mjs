@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +102,17 @@ test('questionnaire to report, one step at a time', async () => {
   assert.match(primary, /Chief Operating Officer \(COO\)/);
   const firstBar = await chart.locator('g.bar text').first().textContent();
   assert.equal(firstBar, 'COO', 'the COO leads the chart');
+
+  // The same report as a PDF, linked from the page: real text with the company and seat.
+  const href = await page.getAttribute('a.pdf', 'href');
+  assert.match(href, /^\/r\/[0-9a-f-]{36}\.pdf$/);
+  const res = await page.request.get(`${base}${href}`);
+  assert.equal(res.status(), 200);
+  assert.equal(res.headers()['content-type'], 'application/pdf');
+  writeFileSync(join(work, 'report.pdf'), await res.body());
+  const pdfText = execFileSync('pdftotext', [join(work, 'report.pdf'), '-']).toString();
+  assert.match(pdfText, /Acme Logistics/);
+  assert.match(pdfText, /Chief Operating Officer \(COO\)/);
 
   await page.emulateMedia({ media: 'print' });
   const pdf = await page.pdf({ format: 'A4' });

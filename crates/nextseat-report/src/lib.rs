@@ -19,5 +19,6 @@ pub mod ownership;
 pub mod roles;
 pub mod svg;
 pub mod text;
+pub mod view;
 
 pub use labels::{article, count, engagement_label, role_title, verdict_label};

@@ -147,11 +147,16 @@ impl Output {
 
     /// Writes all of `text`; a regular file gets all of it or keeps what it had.
     pub fn write(&self, text: &str) -> Result<(), CliError> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// Writes all of `bytes`; a regular file gets all of it or keeps what it had.
+    pub fn write_bytes(&self, bytes: &[u8]) -> Result<(), CliError> {
         let mut sink = match self {
             Output::Stdout => Sink::stdout(),
             Output::File(path) => Sink::create(path)?,
         };
-        sink.write(text.as_bytes())?;
+        sink.write(bytes)?;
         sink.commit()
     }
 }

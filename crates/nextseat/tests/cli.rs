@@ -139,6 +139,25 @@ fn assess_html_is_one_self_contained_page_with_a_chart() {
 }
 
 #[test]
+fn assess_pdf_is_written_to_a_file_and_never_to_a_terminal_or_pipe() {
+    let d = Dir::new();
+    let r = run_in(
+        d.path(),
+        &["assess", EXAMPLE, "--format", "pdf", "-o", "r.pdf"],
+        None,
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = std::fs::read(d.path().join("r.pdf")).expect("written");
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF");
+    assert!(pdf.len() > 10_000, "{} bytes", pdf.len());
+    let r = run(&["assess", EXAMPLE, "--format", "pdf"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("-o report.pdf"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
 fn assess_markdown_has_tables() {
     let r = run(&["assess", EXAMPLE, "--format", "markdown"]);
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -21,6 +21,8 @@ pub enum ReportFormat {
     Markdown,
     /// One self-contained, printable HTML page with an SVG chart.
     Html,
+    /// The same report as a PDF with selectable text (needs -o FILE).
+    Pdf,
 }
 
 const AFTER: &str = "The profile is TOML or JSON, chosen by extension; - reads JSON from stdin.
@@ -32,6 +34,7 @@ Examples:
   nextseat assess examples/acme-logistics.toml
   nextseat assess examples/acme-logistics.toml --format json | jq .primary
   nextseat assess examples/acme-logistics.toml --format html -o report.html
+  nextseat assess examples/acme-logistics.toml --format pdf -o report.pdf
   nextseat assess examples/acme-logistics.toml --ownership examples/acme-ownership.csv
   echo '{\"company\":{\"employees\":12}}' | nextseat assess -";
 
@@ -95,6 +98,11 @@ pub fn report(
     format: ReportFormat,
     out: &Output,
 ) -> Result<(), CliError> {
+    if matches!(format, ReportFormat::Pdf) && matches!(out, Output::Stdout) {
+        return Err(CliError::Usage(
+            "a PDF needs a file: add -o report.pdf".into(),
+        ));
+    }
     let result = assess_with(kb, profile, extra);
     let rendered = match format {
         ReportFormat::Text => {
@@ -107,7 +115,27 @@ pub fn report(
         }
         ReportFormat::Json => json::to_json(&result),
         ReportFormat::Markdown => markdown::render(&result, kb),
-        ReportFormat::Html => html::render(&result, kb),
+        ReportFormat::Html => html::render(&result, kb, Some(today()), None),
+        ReportFormat::Pdf => {
+            let pdf = nextseat_pdf::render(&result, kb, Some(today()))
+                .map_err(|e| CliError::Failed(e.to_string()))?;
+            return out.write_bytes(&pdf);
+        }
     };
     out.write(&rendered)
+}
+
+/// Today's date for a report, or the day of `SOURCE_DATE_EPOCH` (seconds since the Unix
+/// epoch) when it is set, so a report can be reproduced byte for byte.
+fn today() -> String {
+    let ms = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .map(|s| s.saturating_mul(1000))
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        });
+    nextseat_report::view::date_of(ms)
 }
