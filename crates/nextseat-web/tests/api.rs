@@ -487,11 +487,11 @@ async fn questionnaire_submission_lands_on_the_report() {
     )
     .await;
     assert_eq!(report.status, StatusCode::OK);
-    assert!(
-        report
-            .body
-            .contains("Next seat: <strong>Chief Operating Officer (COO), fractional</strong>")
-    );
+    assert!(report.body.contains(
+        "Next seat</span><br><strong>Chief Operating Officer (COO), fractional</strong>"
+    ));
+    let pdf = format!("href=\"{location}.pdf\"");
+    assert!(report.body.contains(&pdf), "a link to the PDF");
 }
 
 /// Where a redirect points.

@@ -207,17 +207,23 @@ pub struct ReaderRules {
     /// A responsibility line less similar than this to every area exemplar is "not
     /// recognised" (cosine).
     pub area_min_similarity: f32,
+    /// A unit at least this similar (cosine) to one narrative exemplar reads as that
+    /// exemplar says: its sign present, its sign absent, or no sign. So an exemplar a
+    /// consultancy adds decides the texts that say the same thing, whatever the
+    /// decision layer learnt from all the others. Above 1: never.
+    pub exemplar_match: f32,
 }
 
 impl Default for ReaderRules {
     fn default() -> ReaderRules {
         ReaderRules {
             threshold: 0.38,
-            lexical_gate: 0.1,
+            lexical_gate: 0.15,
             regularisation: 4.0,
             resolved_similarity: 0.6,
             neighbours: 9,
             area_min_similarity: 0.3,
+            exemplar_match: 0.75,
         }
     }
 }

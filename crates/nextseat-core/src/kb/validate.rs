@@ -625,6 +625,7 @@ pub(super) fn validate(
         ("lexical_gate", r.lexical_gate, 0.0, 1.0),
         ("resolved_similarity", r.resolved_similarity, -1.0, 1.0),
         ("area_min_similarity", r.area_min_similarity, -1.0, 1.0),
+        ("exemplar_match", r.exemplar_match, 0.0, 1.01),
     ] {
         if !(lo..=hi).contains(&x) {
             v.at(

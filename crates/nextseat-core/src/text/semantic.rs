@@ -424,7 +424,7 @@ fn resolved_phrase<'r>(clause: &str, resolved: &'r [String]) -> Option<&'r str> 
 /// exemplar with its label. A changed exemplar, rule or model gives another key.
 pub fn cache_key(model_id: &str, examples: &[Example], rules: &ReaderRules) -> u64 {
     let mut h = Fnv::default();
-    h.write(b"nextseat-semantic-1");
+    h.write(b"nextseat-semantic-2");
     h.write(model_id.as_bytes());
     h.write(&rules.regularisation.to_le_bytes());
     for e in examples {
@@ -470,7 +470,7 @@ pub struct SemanticIndex {
     examples: Vec<Example>,
     /// Row `i` is example `i`'s vector.
     vectors: Vec<f32>,
-    /// Classes: each sign by index, then "none".
+    /// Classes: each sign by index, then neutral, then each sign's absence by index.
     narrative: Softmax,
     signs: usize,
     /// By area index: its seat.
@@ -529,7 +529,8 @@ impl SemanticIndex {
         for (e, v) in examples.iter().zip(&vectors) {
             let class = match e.label {
                 Label::Present(i) => i,
-                Label::Absent(_) | Label::Neutral => signs,
+                Label::Neutral => signs,
+                Label::Absent(i) => signs + 1 + i,
                 Label::Area(_) | Label::CeoArea(_) | Label::CeoOther | Label::NoSeat => continue,
             };
             rows.push(v.as_slice());
@@ -538,7 +539,7 @@ impl SemanticIndex {
         let narrative = Softmax::fit(
             &rows,
             &labels,
-            signs + 1,
+            2 * signs + 1,
             kb.narrative.reader.regularisation,
         );
         Ok(SemanticIndex {
@@ -582,8 +583,17 @@ impl SemanticIndex {
     }
 
     /// How one unit reads: the probability of each sign (by index) and of "none" (last).
+    /// The layer is fitted with each sign's absent examples as a class of their own (so
+    /// "we no longer firefight" is learnt apart from both firefighting and off-topic
+    /// talk); "none" sums those classes and the neutral one.
     pub fn probabilities(&self, v: &[f32]) -> Vec<f32> {
-        self.narrative.probabilities(v)
+        let mut p = self.narrative.probabilities(v);
+        let absent: f32 = p.get(self.signs + 1..).map_or(0.0, |a| a.iter().sum());
+        p.truncate(self.signs + 1);
+        if let Some(none) = p.get_mut(self.signs) {
+            *none += absent;
+        }
+        p
     }
 
     /// Reads units (their vectors in order): every unit whose most probable class is a
@@ -597,6 +607,33 @@ impl SemanticIndex {
             let p = self.probabilities(v);
             for (b, &q) in best.iter_mut().zip(&p) {
                 *b = b.max(q);
+            }
+            // Nearly the words of one exemplar: the exemplar decides.
+            let twin = self
+                .nearest(v, |l| {
+                    matches!(l, Label::Present(_) | Label::Absent(_) | Label::Neutral)
+                })
+                .filter(|&(_, s)| s >= self.rules.exemplar_match);
+            if let Some((i, s)) = twin {
+                let unit = |sign: usize| UnitSign {
+                    unit: u,
+                    sign,
+                    probability: p[sign],
+                    exemplar: i,
+                    similarity: s,
+                };
+                match self.examples[i].label {
+                    Label::Present(sign) => {
+                        best[sign] = best[sign].max(self.rules.lexical_gate);
+                        found.push(unit(sign));
+                    }
+                    Label::Absent(sign) => resolved.push(UnitSign {
+                        probability: p[self.signs],
+                        ..unit(sign)
+                    }),
+                    _ => {}
+                }
+                continue;
             }
             let Some(top) = (0..p.len()).max_by(|&a, &b| p[a].total_cmp(&p[b])) else {
                 continue;
@@ -774,7 +811,7 @@ impl SemanticIndex {
             (Some(d), Some(n), Some(c)) => (d as usize, n as usize, c as usize),
             _ => return Err(IndexError::Stale),
         };
-        if n != examples.len() || classes != kb.signs.len() + 1 || dim == 0 || dim > 1 << 16 {
+        if n != examples.len() || classes != 2 * kb.signs.len() + 1 || dim == 0 || dim > 1 << 16 {
             return Err(IndexError::Stale);
         }
         let floats = |r: &mut Bytes<'_>, count: usize| -> Option<Vec<f32>> {
